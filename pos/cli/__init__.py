@@ -1,0 +1,1 @@
+"""The `pos` command line: setup, batch work and reports."""

@@ -1,0 +1,139 @@
+"""The `pos` command: one sub-app per module, errors printed plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pos.cli import accounts, audit, operators
+from pos.cli.common import PosGroup, console, database, err_console, print_error, settings, state, sub_app
+from pos.core.errors import PosError
+
+app = typer.Typer(help="pos: the cashiering terminal for utility customer-service counters.", cls=PosGroup,
+                  no_args_is_help=True, add_completion=False)
+db_app = sub_app("Database: migrations.")
+config_app = sub_app("Configuration: check and show what the terminal will use.")
+app.add_typer(operators.app, name="operator")
+app.add_typer(audit.app, name="audit")
+app.add_typer(accounts.app, name="accounts")
+app.add_typer(accounts.fee_app, name="feecodes")
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+
+
+@app.callback()
+def main(
+    *,
+    config: Annotated[Optional[Path], typer.Option("--config", envvar="POS_CONFIG", dir_okay=False,
+                                                   help="Configuration file (default: POS_CONFIG, then the "
+                                                        "user config folder, then built-in defaults).")] = None,
+) -> None:
+    state.config = config
+    state.settings = None
+
+
+@app.command("run")
+def run_counter() -> None:
+    """Start the counter (full-screen) with this terminal's configuration."""
+    from pos.tui.app import make_app
+
+    make_app(settings()).run()
+
+
+@app.command("demo")
+def demo(
+    *,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete the demo database and start over.")] = False,
+    accounts_count: Annotated[int, typer.Option("--accounts", min=1, help="Demo accounts to create.")] = 5000,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Only create the demo data.")] = False,
+) -> None:
+    """Start the demo counter on an embedded SQLite database with synthetic accounts."""
+    import shutil
+
+    from pos.demo import DEMO_OPERATORS, build_demo, demo_dir, demo_settings
+
+    folder = demo_dir()
+    if reset and folder.exists():
+        shutil.rmtree(folder)
+    demo_config = demo_settings(settings(), folder)
+    with console.status("Preparing the demo database…"):
+        created = build_demo(demo_config, accounts=accounts_count,
+                             progress=lambda message: console.log(message))
+    console.print(f"Demo database: {demo_config.database_url()} ({'created' if created else 'existing'})")
+    from rich.table import Table
+
+    table = Table("Operator id", "PIN", "Role", "Name", title="Demo operators")
+    for person in DEMO_OPERATORS:
+        table.add_row(person.operator_id, person.pin, person.role, person.name)
+    console.print(table)
+    if no_tui:
+        return
+    from pos.tui.app import make_app
+
+    make_app(demo_config).run()
+
+
+@app.command("bench")
+def bench(
+    *,
+    accounts_count: Annotated[int, typer.Option("--accounts", min=1000, help="Accounts generated for the import "
+                                                                           "and search rows.")] = 1_000_000,
+    samples: Annotated[int, typer.Option(min=10, help="Lookups timed per row.")] = 2000,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Measure import, lookup, search and cold start against the raw SQLite floor."""
+    from pos.bench import print_table, run_benchmarks
+
+    results = run_benchmarks(accounts=accounts_count, samples=samples, console=err_console)
+    if json:
+        from pos.cli.common import emit_json
+
+        emit_json(results)
+        return
+    print_table(results, console)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    from pos.core.db import current_revision
+
+    with database() as db:
+        console.print(f"Database at revision [bold]{current_revision(db.engine)}[/]: {settings().database_url()}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's migration revision without changing anything."""
+    from pos.core.db import current_revision
+
+    with database(migrate=False) as db:
+        console.print(current_revision(db.engine) or "empty (no migrations applied)")
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Load the configuration and say whether it is valid."""
+    current = settings()
+    console.print(f"Configuration OK: terminal {current.terminal.id} at {current.terminal.site_name}; "
+                  f"database {current.database_url()}")
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print the configuration in effect, as JSON."""
+    console.print_json(settings().model_dump_json())
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except PosError as error:  # raised outside a command, e.g. while reading settings in the callback
+        print_error(error)
+        raise SystemExit(1) from None
+
+
+__all__ = ["app", "run"]

@@ -1,0 +1,1 @@
+"""Shared kernel: money, settings, persistence, operators, audit trail, accounts."""

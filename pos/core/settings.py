@@ -1,0 +1,387 @@
+"""Terminal configuration: one pydantic-settings ``Settings`` read from TOML and ``POS_`` variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from pos.core.errors import ConfigError
+
+APP_NAME = "pos"
+ROLES = ("cashier", "csr2", "lead", "supervisor", "admin")
+PERMISSIONS = (
+    "take_payments",  # post payments at the counter
+    "void_own",  # void own payments in an open batch, within void_cents
+    "void_any",  # void anyone's payment within void_cents
+    "approve",  # approve another operator's override at the same terminal
+    "manage_batches",  # open, close and reopen batches
+    "unlock_operators",  # unlock an operator locked out by failed sign-ins
+    "manage_operators",  # add operators, set PINs, disable
+    "read_reports",
+)
+TENDER_TYPES = ("cash", "check", "money_order", "cashiers_check", "card", "ach")
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "pos.toml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class TerminalSettings(Section):
+    id: str = Field(default="T01", pattern=r"^[A-Z0-9]{1,8}$")
+    """Terminal id printed on receipts and used in receipt numbers (T01-000123): 1-8 capitals or digits."""
+    site_name: str = Field(default="Riverbend Water District", min_length=1)
+    """Name of the office, shown on screen and on receipt headers."""
+    idle_signout_seconds: int = Field(default=300, ge=0)
+    """Sign the operator out after this many seconds without a key; 0 never signs out."""
+    business_day_cutoff: str = Field(default="23:59", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    """Local time (HH:MM) after which counter transactions take the next business date."""
+
+
+class DatabaseSettings(Section):
+    url: str = ""
+    """SQLAlchemy URL. Empty: an embedded SQLite file in the user data directory.
+    PostgreSQL: postgresql+psycopg://user@host:5432/dbname."""
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+    """How long a SQLite writer waits for another terminal's transaction before giving up."""
+
+
+class MoneySettings(Section):
+    max_amount_cents: int = Field(default=10_000_000, gt=0)
+    """Largest amount any one money field accepts, in cents (10000000 = $100,000.00)."""
+    currency_symbol: str = "$"
+    """Symbol printed before amounts."""
+
+
+class SecuritySettings(Section):
+    max_failed_signins: int = Field(default=5, ge=1)
+    """Failed sign-ins in a row that lock an operator until a supervisor unlocks."""
+    pin_min_digits: int = Field(default=4, ge=4)
+    """Shortest PIN for cashiers and CSR IIs."""
+    pin_min_digits_lead: int = Field(default=6, ge=4)
+    """Shortest PIN for leads, supervisors and admins."""
+    audit_key: str = Field(default="change-this-audit-key", min_length=8)
+    """Secret for the HMAC-SHA256 chain of the audit trail. Set your own per site; changing it
+    later makes `pos audit verify` fail for entries written under the old key."""
+
+
+class PrinterSettings(Section):
+    backend: Literal["file", "network", "none"] = "file"
+    """Where receipts go: file (ESC/POS bytes and a text copy per receipt), network (raw TCP), none."""
+    directory: str = ""
+    """File backend: folder for receipt files. Empty: receipts/ in the user data directory."""
+    host: str = "127.0.0.1"
+    """Network backend: printer address."""
+    port: int = Field(default=9100, ge=1, le=65535)
+    """Network backend: raw printing port."""
+    timeout_seconds: float = Field(default=5.0, gt=0)
+    """Network backend: connect and write time-out."""
+    columns: Literal[32, 42, 48] = 42
+    """Characters per line of the paper (58 mm: 32; 80 mm: 42 or 48)."""
+    profile: str = "default"
+    """python-escpos printer profile (capabilities: code pages, barcode support)."""
+
+
+class CashDrawerSettings(Section):
+    kick: Literal["printer", "serial", "none"] = "printer"
+    """How the drawer is opened: printer pulse (ESC p), a serial drawer, or none."""
+    pin: Literal[2, 5] = 2
+    """Printer pulse: drawer connector pin."""
+    on_ms: int = Field(default=100, ge=2, le=510)
+    """Printer pulse: on time in milliseconds."""
+    off_ms: int = Field(default=200, ge=2, le=510)
+    """Printer pulse: off time in milliseconds."""
+    serial_port: str = ""
+    """Serial drawer: device path such as /dev/ttyUSB0."""
+    serial_baud: int = 9600
+    """Serial drawer: baud rate."""
+    open_command_hex: str = Field(default="07", pattern=r"^([0-9A-Fa-f]{2})+$")
+    """Serial drawer: bytes (hex) that open it."""
+
+
+class CustomerDisplaySettings(Section):
+    enabled: bool = False
+    """Whether a serial pole display is connected."""
+    port: str = ""
+    """Device path of the pole display."""
+    baud: int = 9600
+    """Baud rate of the pole display."""
+    welcome: str = Field(default="Welcome", max_length=20)
+    """Line shown while idle (at most 20 characters)."""
+
+
+class ScanLineSettings(Section):
+    length: int = Field(default=21, ge=2, le=80)
+    """Digits in a bill stub's scan line (spaces and dashes are ignored)."""
+    account_start: int = Field(default=0, ge=0)
+    """0-based position of the account number."""
+    account_length: int = Field(default=10, ge=1)
+    """Digits of the account number."""
+    amount_start: int = Field(default=10, ge=0)
+    """0-based position of the amount due in cents."""
+    amount_length: int = Field(default=10, ge=1)
+    """Digits of the amount due."""
+    check_digit_position: int = Field(default=20, ge=0)
+    """0-based position of the check digit; it covers every digit before it."""
+    check_digit: Literal["mod10", "none"] = "mod10"
+    """Check-digit scheme: mod10 (Luhn) or none."""
+
+    @model_validator(mode="after")
+    def _fields_fit(self) -> "ScanLineSettings":
+        for name, start, size in (
+            ("account", self.account_start, self.account_length),
+            ("amount", self.amount_start, self.amount_length),
+            ("check_digit", self.check_digit_position, 1),
+        ):
+            if start + size > self.length:
+                raise ValueError(f"the {name} field ends at {start + size}, past the scan line length {self.length}")
+        return self
+
+
+class LookupSettings(Section):
+    account_number_length: int = Field(default=10, ge=1, le=20)
+    """Account numbers are this many digits; shorter typed numbers get leading zeros."""
+    result_limit: int = Field(default=50, ge=1, le=500)
+    """Most name or address matches shown."""
+
+
+class TenderSettings(Section):
+    enabled: list[Literal["cash", "check", "money_order", "cashiers_check", "card", "ach"]] = Field(
+        default_factory=lambda: list(TENDER_TYPES), min_length=1
+    )
+    """Tenders this site takes."""
+    cash_back_allowed: bool = False
+    """Whether a check or card may exceed the amount due and produce cash change."""
+
+
+class DenominationSettings(Section):
+    bills_cents: list[int] = Field(default_factory=lambda: [10000, 5000, 2000, 1000, 500, 200, 100])
+    """Bills counted at open and close, in cents."""
+    coins_cents: list[int] = Field(default_factory=lambda: [100, 50, 25, 10, 5, 1])
+    """Coins counted at open and close, in cents."""
+    rolls_cents: list[int] = Field(default_factory=lambda: [1000, 500, 200, 50])
+    """Rolled coin (quarters, dimes, nickels, pennies), in cents per roll."""
+
+    @field_validator("bills_cents", "coins_cents", "rolls_cents")
+    @classmethod
+    def _positive(cls, value: list[int]) -> list[int]:
+        if any(v <= 0 for v in value):
+            raise ValueError("every denomination must be a positive number of cents")
+        if len(set(value)) != len(value):
+            raise ValueError("a denomination is listed twice")
+        return value
+
+
+class RoleAuthority(Section):
+    may: list[str] = Field(default_factory=list)
+    """What the role may do (see PERMISSIONS in the documented file)."""
+    void_cents: int = Field(default=0, ge=0)
+    """Largest void the role may do alone."""
+    refund_cents: int = Field(default=0, ge=0)
+    """Largest refund the role may do alone."""
+    paid_out_cents: int = Field(default=0, ge=0)
+    """Largest paid-out the role may do alone."""
+    fee_reversal_cents: int = Field(default=0, ge=0)
+    """Largest late-fee reversal the role may do alone."""
+    over_short_cents: int = Field(default=0, ge=0)
+    """Largest drawer over/short the role may accept alone."""
+
+    @field_validator("may")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in PERMISSIONS]
+        if unknown:
+            raise ValueError(f"unknown permission {unknown[0]!r}; known: {', '.join(PERMISSIONS)}")
+        return value
+
+
+def _default_authority() -> dict[str, RoleAuthority]:
+    return {
+        "cashier": RoleAuthority(may=["take_payments", "void_own"], void_cents=50_000, paid_out_cents=2_000,
+                                 over_short_cents=500),
+        "csr2": RoleAuthority(may=["take_payments", "void_own", "manage_batches"], void_cents=100_000,
+                              refund_cents=20_000, paid_out_cents=5_000, fee_reversal_cents=2_500,
+                              over_short_cents=1_000),
+        "lead": RoleAuthority(may=["take_payments", "void_own", "void_any", "approve", "manage_batches",
+                                   "read_reports"], void_cents=500_000, refund_cents=50_000,
+                              paid_out_cents=20_000, fee_reversal_cents=10_000, over_short_cents=5_000),
+        "supervisor": RoleAuthority(may=["take_payments", "void_own", "void_any", "approve", "manage_batches",
+                                         "unlock_operators", "manage_operators", "read_reports"],
+                                    void_cents=10_000_000, refund_cents=500_000, paid_out_cents=100_000,
+                                    fee_reversal_cents=100_000, over_short_cents=50_000),
+        "admin": RoleAuthority(may=list(PERMISSIONS), void_cents=10_000_000, refund_cents=10_000_000,
+                               paid_out_cents=10_000_000, fee_reversal_cents=10_000_000,
+                               over_short_cents=10_000_000),
+    }
+
+
+class ReceiptSettings(Section):
+    header: list[str] = Field(default_factory=lambda: ["Riverbend Water District", "200 Main Street",
+                                                        "Riverbend, CA 95000", "(555) 010-0100"])
+    """Lines printed at the top of every receipt."""
+    footer: list[str] = Field(default_factory=lambda: ["Thank you", "Pay online: riverbend.example"])
+    """Lines printed at the bottom of every receipt."""
+    copies: int = Field(default=1, ge=1, le=5)
+    """Receipts printed per payment."""
+
+
+class LedgerSettings(Section):
+    transport: Literal["http", "file"] = "http"
+    """How batches reach the central billing ledger: http or file (shared folder)."""
+    base_url: str = "http://127.0.0.1:8700"
+    """HTTP transport: base URL of the ledger API."""
+    token: str = ""
+    """HTTP transport: bearer token."""
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    """HTTP transport: time-out of one request."""
+    outbox_dir: str = ""
+    """File transport: folder the ledger imports batch files from."""
+    inbox_dir: str = ""
+    """File transport: folder the ledger drops ACCOUNTS_*.csv into."""
+
+
+class Settings(BaseSettings):
+    """Everything a terminal is configured with. See config/pos.toml for the documented default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POS_", env_nested_delimiter="__", extra="forbid", frozen=True,
+        use_attribute_docstrings=True,
+    )
+
+    terminal: TerminalSettings = TerminalSettings()
+    """This terminal and its office."""
+    database: DatabaseSettings = DatabaseSettings()
+    """Where the data lives."""
+    money: MoneySettings = MoneySettings()
+    """Limits on amounts."""
+    security: SecuritySettings = SecuritySettings()
+    """Sign-in and audit."""
+    printer: PrinterSettings = PrinterSettings()
+    """Receipt printer."""
+    cash_drawer: CashDrawerSettings = CashDrawerSettings()
+    """Cash drawer."""
+    customer_display: CustomerDisplaySettings = CustomerDisplaySettings()
+    """Customer-facing pole display."""
+    scan_line: ScanLineSettings = ScanLineSettings()
+    """Bill stub scan-line layout."""
+    lookup: LookupSettings = LookupSettings()
+    """Account lookup."""
+    tenders: TenderSettings = TenderSettings()
+    """Tender types."""
+    denominations: DenominationSettings = DenominationSettings()
+    """Cash denominations."""
+    authority: dict[str, RoleAuthority] = Field(default_factory=_default_authority)
+    """Authority table: one section per role."""
+    receipt: ReceiptSettings = ReceiptSettings()
+    """Receipt text."""
+    ledger: LedgerSettings = LedgerSettings()
+    """Central billing ledger."""
+
+    @field_validator("authority")
+    @classmethod
+    def _every_role(cls, value: dict[str, RoleAuthority]) -> dict[str, RoleAuthority]:
+        unknown = [r for r in value if r not in ROLES]
+        if unknown:
+            raise ValueError(f"unknown role {unknown[0]!r}; roles are {', '.join(ROLES)}")
+        missing = [r for r in ROLES if r not in value]
+        if missing:
+            raise ValueError(f"role {missing[0]!r} has no authority section")
+        return value
+
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{user_data_dir() / 'pos.db'}"
+
+    def role(self, role: str) -> RoleAuthority:
+        return self.authority[role]
+
+
+class _FileSettings(Settings):
+    """Settings whose file values (passed as init kwargs) yield to POS_ environment variables."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (env_settings, init_settings)
+
+
+def config_path() -> Path | None:
+    """The file to read: ``POS_CONFIG``, else the user's config file if it exists, else none."""
+    override = os.environ.get("POS_CONFIG")
+    if override:
+        return Path(override)
+    default = user_config_file()
+    return default if default.exists() else None
+
+
+def load_settings(path: Path | str | None = None, *, overrides: dict[str, Any] | None = None) -> Settings:
+    """Read settings from ``path`` (or ``config_path()``) and ``POS_`` variables.
+
+    Raises ``ConfigError`` naming the file, the key and the reason.
+    """
+    file = Path(path) if path is not None else config_path()
+    data: dict[str, Any] = {}
+    if file is not None:
+        try:
+            with open(file, "rb") as handle:
+                data = tomllib.load(handle)
+        except FileNotFoundError:
+            raise ConfigError(f"{file}: the configuration file does not exist") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{file}: not valid UTF-8 ({exc.reason})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{file}: cannot be read: {exc.strerror}") from None
+    if overrides:
+        data = _merge(data, overrides)
+    try:
+        return _FileSettings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, file)) from None
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(exc: ValidationError, file: Path | None) -> str:
+    source = str(file) if file is not None else "default configuration"
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        reason = error["msg"]
+        if error["type"] == "extra_forbidden":
+            reason = "unknown key"
+        env_name = "POS_" + "__".join(str(p).upper() for p in error["loc"])
+        where = source
+        if env_name in os.environ:
+            where = f"{source} (environment variable {env_name})"
+        lines.append(f"{where}: {key}: {reason}")
+    return "\n".join(lines)

@@ -1,0 +1,142 @@
+"""Import of the account master (ACCOUNTS_*.csv, LEDGER_API.md §2): streaming, all-or-nothing upsert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from pos.core import audit
+from pos.core.db import UnitOfWork
+from pos.core.errors import ImportRefused
+from pos.core.settings import Settings
+from sync.csvfile import Problems, parse_bool, parse_date, parse_int, read_rows, refusal
+
+ACCOUNT_COLUMNS = (
+    "account_number", "name", "service_address", "balance_cents", "past_due_cents", "due_date", "status",
+    "cash_only", "arrangement_installment_cents", "arrangement_next_due", "updated_at",
+)
+STATUSES = frozenset({"active", "final", "shutoff_pending", "locked_off", "closed"})
+CHUNK = 5_000
+
+_UPSERT = """
+INSERT INTO account (account_number, name, service_address, balance_cents, past_due_cents, due_date, status,
+                     cash_only, arrangement_installment_cents, arrangement_next_due, updated_at)
+VALUES ({marks})
+ON CONFLICT (account_number) DO UPDATE SET
+    name = excluded.name, service_address = excluded.service_address, balance_cents = excluded.balance_cents,
+    past_due_cents = excluded.past_due_cents, due_date = excluded.due_date, status = excluded.status,
+    cash_only = excluded.cash_only, arrangement_installment_cents = excluded.arrangement_installment_cents,
+    arrangement_next_due = excluded.arrangement_next_due, updated_at = excluded.updated_at
+"""
+
+
+@dataclass(frozen=True)
+class ImportAccounts:
+    path: Path
+    operator_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountsImported:
+    rows: int
+    path: str
+
+
+Progress = Callable[[int], None]
+
+
+def upsert_sql(dialect: str) -> str:
+    mark = "?" if dialect == "sqlite" else "%s"
+    return _UPSERT.format(marks=", ".join([mark] * len(ACCOUNT_COLUMNS)))
+
+
+def import_accounts(uow: UnitOfWork, command: ImportAccounts, settings: Settings,
+                    on_bytes: Progress | None = None) -> AccountsImported:
+    """Read the whole file in one transaction; any bad row refuses the file and changes nothing."""
+    problems = Problems()
+    seen: dict[str, int] = {}
+    connection = uow.session.connection()
+    dialect = connection.dialect.name
+    statement = upsert_sql(dialect)
+    chunk: list[tuple] = []
+    rows = 0
+    number_length = settings.lookup.account_number_length
+    for line, fields in read_rows(Path(command.path), ACCOUNT_COLUMNS, problems, on_bytes):
+        values = _account_values(line, fields, problems, number_length)
+        if values is None:
+            continue
+        number = values[0]
+        first = seen.get(number)
+        if first is not None:
+            problems.add(line, "account_number", f"{number} is already on line {first}")
+            continue
+        seen[number] = line
+        rows += 1
+        if problems:
+            continue  # keep validating to report every bad row, but write nothing more
+        chunk.append(values)
+        if len(chunk) >= CHUNK:
+            connection.exec_driver_sql(statement, chunk)
+            chunk.clear()
+    if problems:
+        raise ImportRefused(refusal(command.path, problems), problems.listed)
+    if chunk:
+        connection.exec_driver_sql(statement, chunk)
+    audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
+                 kind="accounts_imported", operator_id=command.operator_id,
+                 details={"file": Path(command.path).name, "rows": rows})
+    uow.commit()
+    return AccountsImported(rows, str(command.path))
+
+
+def _account_values(line: int, f: list[str], problems: Problems, number_length: int) -> tuple | None:
+    before = problems.total
+    number = f[0].strip()
+    if not number:
+        problems.add(line, "account_number", "is empty")
+    elif not (number.isascii() and number.isdigit()):
+        problems.add(line, "account_number", f"{number!r} is not digits only")
+    elif len(number) > 20:
+        problems.add(line, "account_number", "is longer than 20 digits")
+    elif len(number) < number_length:
+        number = number.zfill(number_length)
+    name = f[1].strip()
+    if not name:
+        problems.add(line, "name", "is empty")
+    elif len(name) > 120:
+        problems.add(line, "name", "is longer than 120 characters")
+    address = f[2].strip()
+    if len(address) > 200:
+        problems.add(line, "service_address", "is longer than 200 characters")
+    balance = parse_int(line, "balance_cents", f[3], problems, negative=True)
+    past_due = parse_int(line, "past_due_cents", f[4], problems, negative=False)
+    due = parse_date(line, "due_date", f[5], problems, required=False)
+    status = f[6].strip()
+    if status not in STATUSES:
+        problems.add(line, "status", f"unknown status {status!r}; expected one of {', '.join(sorted(STATUSES))}")
+    cash_only = parse_bool(line, "cash_only", f[7], problems)
+    installment_text, next_due_text = f[8].strip(), f[9].strip()
+    installment = next_due = None
+    if installment_text or next_due_text:
+        if not installment_text:
+            problems.add(line, "arrangement_installment_cents", "is empty but arrangement_next_due is set")
+        else:
+            installment = parse_int(line, "arrangement_installment_cents", installment_text, problems, negative=False)
+            if installment == 0:
+                problems.add(line, "arrangement_installment_cents", "must be more than zero")
+        if not next_due_text:
+            problems.add(line, "arrangement_next_due", "is empty but arrangement_installment_cents is set")
+        else:
+            next_due = parse_date(line, "arrangement_next_due", next_due_text, problems, required=True)
+    updated = f[10].strip()
+    try:
+        moment = datetime.fromisoformat(updated)
+        if moment.tzinfo is None:
+            problems.add(line, "updated_at", f"{updated!r} has no UTC offset")
+    except ValueError:
+        problems.add(line, "updated_at", f"{updated!r} is not an ISO 8601 timestamp")
+    if problems.total != before:
+        return None
+    return (number, name, address, balance, past_due, due, status, cash_only, installment, next_due, updated)
