@@ -49,10 +49,11 @@ def database(*, migrate: bool = True) -> Iterator[Any]:
 
 
 def print_error(error: PosError) -> None:
-    err_console.print(f"[bold red]{error.title}:[/] {error.message}", highlight=False)
+    err_console.print(f"[bold red]{error.title}:[/] {error.message}", highlight=False, soft_wrap=True)
     if isinstance(error, ImportRefused):
         for problem in error.problems:
-            err_console.print(f"  line {problem.line}, column {problem.column}: {problem.reason}", highlight=False)
+            err_console.print(f"  line {problem.line}, column {problem.column}: {problem.reason}", highlight=False,
+                              soft_wrap=True)
 
 
 class PosGroup(TyperGroup):

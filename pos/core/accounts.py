@@ -149,10 +149,11 @@ def search_accounts(uow: UnitOfWork, query: str, *, limit: int = 50) -> list[Acc
     else:
         tsquery = " & ".join(re.sub(r"[^\w]", "", t) + ":*" for t in tokens)
         sql = text(
-            "SELECT account_number, name, service_address, balance_cents, status FROM account "
-            "WHERE to_tsvector('simple', name || ' ' || service_address) @@ to_tsquery('simple', :q) "
-            "ORDER BY ts_rank(to_tsvector('simple', name || ' ' || service_address), "
-            "to_tsquery('simple', :q)) DESC, name LIMIT :limit"
+            "SELECT account_number, name, service_address, balance_cents, status FROM account, "
+            "to_tsquery('simple', pos_fold(:q)) AS q "
+            "WHERE to_tsvector('simple', pos_fold(name) || ' ' || pos_fold(service_address)) @@ q "
+            "ORDER BY ts_rank(setweight(to_tsvector('simple', pos_fold(name)), 'A') || "
+            "setweight(to_tsvector('simple', pos_fold(service_address)), 'B'), q) DESC, name LIMIT :limit"
         )
         params = {"q": tsquery, "limit": limit}
     return [AccountMatch(*row) for row in uow.session.execute(sql, params)]

@@ -6,7 +6,7 @@ import re
 
 from pos.core.errors import InputError
 
-_AMOUNT = re.compile(r"^(?P<sign>-)?\$?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d*))?$")
+_AMOUNT = re.compile(r"^(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d*))?$")
 
 
 def parse_cents(
@@ -35,7 +35,7 @@ def parse_cents(
         raw = raw[1:-1]
     if raw.startswith("$"):
         raw = raw[1:]
-    if raw.startswith("-"):
+    if raw.startswith("-") and not negative:
         negative = True
         raw = raw[1:]
     match = _AMOUNT.match(raw)

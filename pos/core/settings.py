@@ -379,6 +379,8 @@ def _describe(exc: ValidationError, file: Path | None) -> str:
         reason = error["msg"]
         if error["type"] == "extra_forbidden":
             reason = "unknown key"
+        elif "input" in error and not isinstance(error["input"], (dict, list)):
+            reason = f"{reason} (got {error['input']!r})"
         env_name = "POS_" + "__".join(str(p).upper() for p in error["loc"])
         where = source
         if env_name in os.environ:

@@ -90,7 +90,8 @@ def upgrade() -> None:
         for statement in SQLITE_SEARCH:
             op.execute(statement)
     else:
-        op.execute(POSTGRES_SEARCH)
+        for statement in POSTGRES_SEARCH:
+            op.execute(statement)
 
 
 SQLITE_SEARCH = (
@@ -110,9 +111,15 @@ SQLITE_SEARCH = (
         VALUES (new.id, new.name, new.service_address); END""",
 )
 
+ACCENTED = "áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűųýÿžźż"
+PLAIN = "aaaaaaaaacccdeeeeeeeeiiiiiilnnnooooooooorrssstuuuuuuuuyyzzz"
+
 POSTGRES_SEARCH = (
+    # translate() is immutable, so the folded text can be indexed (unaccent() cannot).
+    f"""CREATE FUNCTION pos_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $$ SELECT translate(lower(value), '{ACCENTED}', '{PLAIN}') $$""",
     "CREATE INDEX ix_account_search ON account USING gin "
-    "(to_tsvector('simple', name || ' ' || service_address))"
+    "(to_tsvector('simple', pos_fold(name) || ' ' || pos_fold(service_address)))",
 )
 
 
@@ -121,6 +128,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS account_search")
     else:
         op.execute("DROP INDEX IF EXISTS ix_account_search")
+        op.execute("DROP FUNCTION IF EXISTS pos_fold(text)")
     with op.batch_alter_table('operator', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_operator_operator_id'))
 
