@@ -1,0 +1,220 @@
+"""The counter application: sign-in, home and lookup screens, global keys, the one place errors show."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Iterable
+
+from textual import events, on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from pos.core.errors import PosError
+from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.home import HomeScreen
+from pos.tui.screens.lookup import LookupScreen
+from pos.tui.screens.signin import SignInScreen
+
+if TYPE_CHECKING:
+    from pos.core.db import Database
+    from pos.core.operators import OperatorView
+    from pos.core.settings import Settings
+
+SIGNED_IN_MODES = ("home", "lookup")
+
+
+class PosApp(App[None]):
+    """One terminal. Signed out it shows only the sign-in screen; signed in, home and lookup."""
+
+    CSS_PATH = "pos.tcss"
+    TITLE = "pos"
+    MODES = {"signin": SignInScreen}
+    DEFAULT_MODE = "signin"
+    NOTIFICATION_TIMEOUT = 10
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+o", "sign_out", "Sign out", show=True, priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
+    ]
+
+    def __init__(self, settings: Settings, *, database: Database | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.operator: OperatorView | None = None
+        self._database = database
+        self._owns_database = database is None
+        self._database_lock = threading.Lock()
+        self._last_key_at = time.monotonic()
+        self._idle_timer: Timer | None = None
+
+    # The database: opened in a thread once the sign-in screen is up ----------------------------
+
+    def on_ready(self) -> None:
+        self.call_after_refresh(self._open_database)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="database")
+    def _open_database(self) -> None:
+        self.connected_database()
+
+    def connected_database(self) -> Database:
+        """The open database, for worker threads only: waits for it to open, and retries a failed open."""
+        with self._database_lock:
+            if self._database is None:
+                from pos.core.db import open_database
+
+                self._database = open_database(self.settings.database_url(),
+                                               busy_timeout_ms=self.settings.database.busy_timeout_ms)
+            return self._database
+
+    def on_unmount(self) -> None:
+        if self._owns_database and self._database is not None:
+            self._database.dispose()
+
+    # Signing in and out ------------------------------------------------------------------------
+
+    @on(SignInScreen.SignedIn)
+    def _begin_session(self, event: SignInScreen.SignedIn) -> None:
+        if self.operator is not None:
+            return
+        self.operator = event.operator
+        operator, settings = event.operator, self.settings
+        self.add_mode("home", lambda: HomeScreen(settings, operator))
+        self.add_mode("lookup", lambda: LookupScreen(settings, operator))
+        self.switch_mode("home")
+        self.clear_notifications()  # a refusal shown before this sign-in is no longer news
+        self._last_key_at = time.monotonic()
+        self._watch_idle()
+        self.refresh_bindings()
+
+    async def action_sign_out(self) -> None:
+        await self._end_session("signed out")
+
+    async def _end_session(self, reason: str) -> None:
+        """Take everything of the session off the screen, then record the sign-out with its reason."""
+        operator = self.operator
+        if operator is None:
+            return
+        self.operator = None
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+        await self.switch_mode("signin")
+        for mode in SIGNED_IN_MODES:
+            await self.remove_mode(mode)
+        self.clear_notifications()
+        self._record_sign_out(operator.operator_id, reason)
+        if reason == "idle":
+            idle_for = _duration(self.settings.terminal.idle_signout_seconds)
+            message = f"{operator.name} was signed out after {idle_for} without a key."
+        else:
+            message = f"{operator.name} signed out."
+        sign_in_screen = self.screen_stack[0]
+        if isinstance(sign_in_screen, SignInScreen):
+            sign_in_screen.reset(message)
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="signout")
+    def _record_sign_out(self, operator_id: str, reason: str) -> None:
+        from pos.core.operators import SignOut, sign_out
+
+        with self.connected_database().unit_of_work() as uow:
+            sign_out(uow, SignOut(operator_id, reason), self.settings)
+
+    # Idle sign-out: no key for terminal.idle_signout_seconds -----------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._last_key_at = time.monotonic()
+        await super().on_event(event)
+
+    def _watch_idle(self) -> None:
+        seconds = self.settings.terminal.idle_signout_seconds
+        if seconds and self.operator is not None:
+            self._idle_timer = self.set_timer(seconds, self._check_idle)
+
+    async def _check_idle(self) -> None:
+        self._idle_timer = None
+        if self.operator is None:
+            return
+        seconds = self.settings.terminal.idle_signout_seconds
+        idle = time.monotonic() - self._last_key_at
+        if idle >= seconds:
+            await self._end_session("idle")
+        else:
+            self._idle_timer = self.set_timer(seconds - idle, self._check_idle)
+
+    # Screens and keys --------------------------------------------------------------------------
+
+    @on(HomeScreen.LookupRequested)
+    async def _look_up_from_home(self, event: HomeScreen.LookupRequested) -> None:
+        await self.switch_mode("lookup")
+        lookup = self.screen_stack[0]
+        if isinstance(lookup, LookupScreen):
+            lookup.look_up(event.entry)
+
+    def action_lookup(self) -> None:
+        self.switch_mode("lookup")
+
+    def action_home(self) -> None:
+        self.switch_mode("home")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sign_out", "lookup", "home"):
+            return self.operator is not None
+        if action == "quit":
+            # Nobody leaves the program signed in: sign out first.
+            return self.operator is None
+        return True
+
+    def action_help_quit(self) -> None:
+        if self.operator is not None:
+            self.notify("Sign out first (ctrl+o); then ctrl+q closes the program.", title="Signed in")
+        else:
+            super().action_help_quit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.operator is None:
+            yield SystemCommand("Quit", "Close the counter program (ctrl+q)", self.action_quit)
+        else:
+            yield SystemCommand("Account lookup", "Find an account by number, name, address or stub (F2 on home)",
+                                self.action_lookup)
+            yield SystemCommand("Home", "Back to the home screen", self.action_home)
+            yield SystemCommand("Sign out", "Sign out of this terminal (ctrl+o)", self.action_sign_out)
+        if screen.query("HelpPanel"):
+            yield SystemCommand("Keys", "Hide the keys panel", self.action_hide_help_panel)
+        else:
+            yield SystemCommand("Keys", "Show every key of this screen", self.action_show_help_panel)
+
+    # The one place errors are shown ------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self._show_failure(event.worker.error)
+
+    @on(CounterScreen.WorkFailed)
+    def _screen_work_failed(self, event: CounterScreen.WorkFailed) -> None:
+        self._show_failure(event.error)
+
+    def _show_failure(self, error: BaseException) -> None:
+        if isinstance(error, PosError):
+            self.notify(error.message, title=error.title, severity="error", markup=False)
+        else:
+            self.log.error(repr(error))
+            self.notify(f"{type(error).__name__}: {error}. Nothing was changed; call a supervisor if it happens "
+                        "again.", title="Unexpected error", severity="error", markup=False)
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def make_app(settings: Settings, *, database: Database | None = None) -> PosApp:
+    """The counter for ``settings``; tests may hand over a database that is already open."""
+    return PosApp(settings, database=database)

@@ -1,0 +1,51 @@
+"""The strip at the top of every signed-in screen: terminal, site, operator and business date."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from pos.core.clock import business_date
+
+ROLE_LABELS = {
+    "cashier": "Cashier",
+    "csr2": "CSR II",
+    "lead": "Lead",
+    "supervisor": "Supervisor",
+    "admin": "Admin",
+}
+
+
+class StatusBar(Horizontal):
+    """Who is working where, and on which business date; the date rolls over at the cut-off."""
+
+    def __init__(self, *, terminal_id: str, site_name: str, operator_name: str, role: str,
+                 business_day_cutoff: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.terminal_id = terminal_id
+        self.site_name = site_name
+        self.operator_name = operator_name
+        self.role = role
+        self.business_day_cutoff = business_day_cutoff
+
+    def compose(self) -> ComposeResult:
+        # The long and the short form: the stylesheet shows one, by the terminal's width.
+        yield Label(f"Terminal {self.terminal_id} · {self.site_name}", id="status-site", classes="-long",
+                    markup=False)
+        yield Label(f"{self.terminal_id} · {self.site_name}", id="status-site-short", classes="-short",
+                    markup=False)
+        yield Label(f"{self.operator_name} ({ROLE_LABELS.get(self.role, self.role)})", id="status-operator",
+                    markup=False)
+        yield Label("", id="status-business-date", classes="-long")
+        yield Label("", id="status-business-date-short", classes="-short")
+
+    def on_mount(self) -> None:
+        self._show_business_date()
+        # The cut-off can pass while someone stays signed in.
+        self.set_interval(30, self._show_business_date)
+
+    def _show_business_date(self) -> None:
+        day = business_date(cutoff=self.business_day_cutoff)
+        self.query_one("#status-business-date", Label).update(f"Business date {day:%a %Y-%m-%d}")
+        self.query_one("#status-business-date-short", Label).update(f"{day:%a %Y-%m-%d}")
