@@ -1,5 +1,5 @@
 """`python -m pos` runs the command line."""
 
-from pos.cli.main import run
+from pos.entry import main
 
-run()
+main()

@@ -11,7 +11,6 @@ from typing import Any, Callable, Iterator
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from typer.core import TyperGroup
 
 from pos.core.errors import ImportRefused, PosError
@@ -90,6 +89,8 @@ def emit_json(value: Any) -> None:
 @contextmanager
 def file_progress(description: str, total_bytes: int) -> Iterator[Callable[[int], None]]:
     """A rich progress bar over bytes read; yields the callback to feed it."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                   console=err_console, transient=False) as progress:
         task = progress.add_task(description, total=total_bytes)

@@ -37,9 +37,9 @@ def main(
 @app.command("run")
 def run_counter() -> None:
     """Start the counter (full-screen) with this terminal's configuration."""
-    from pos.tui.app import make_app
+    from pos.entry import start_counter
 
-    make_app(settings()).run()
+    start_counter(settings())
 
 
 @app.command("demo")
@@ -70,9 +70,9 @@ def demo(
     console.print(table)
     if no_tui:
         return
-    from pos.tui.app import make_app
+    from pos.entry import start_counter
 
-    make_app(demo_config).run()
+    start_counter(demo_config)
 
 
 @app.command("bench")

@@ -22,6 +22,15 @@ async def test_sign_in_shows_home_with_terminal_site_operator_and_business_date(
         assert business_date(cutoff=settings.terminal.business_day_cutoff).isoformat() in shown
 
 
+async def test_id_and_pin_typed_in_one_burst_sign_in(settings):
+    # A fast typist or badge reader: the PIN digits are queued for the id field before Enter moves on.
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        await burst(pilot, *"amy", "enter", *"1234", "enter")
+
+        assert isinstance(pilot.app.screen, HomeScreen)
+        assert "Amy Cashier (Cashier)" in screen_text(pilot)
+
+
 async def test_sign_in_is_recorded_in_the_audit_trail(settings):
     async with make_app(settings).run_test(size=SIZE) as pilot:
         await sign_in(pilot, "carl", "2345")

@@ -37,7 +37,7 @@ class SignInScreen(CounterScreen):
             yield Label(terminal.site_name, id="signin-site", markup=False)
             yield Label(f"Terminal {terminal.id}", id="signin-terminal", markup=False)
             yield Label("Operator id", classes="signin-label")
-            yield SignInField(id="operator-id", restrict=r"[A-Za-z0-9._-]*", max_length=32,
+            yield SignInField(id="operator-id", restrict=r"[A-Za-z0-9._-]*", max_length=32, next_field="#pin",
                               placeholder="your operator id")
             yield Label("PIN", classes="signin-label")
             yield SignInField(id="pin", password=True, restrict=r"[0-9]*", max_length=12, placeholder="digits")

@@ -1,0 +1,30 @@
+"""Console entry point: `pos run` starts the counter before loading the command line, for a fast first frame."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:] == ["run"]:
+        start_counter()
+        return
+    from pos.cli.main import run
+
+    run()
+
+
+def start_counter(settings=None) -> None:  # noqa: ANN001 - pos.core.settings.Settings
+    """Load the settings (POS_CONFIG, user file, defaults) and run the counter; a bad file stops it plainly."""
+    from pos.core.errors import PosError
+
+    try:
+        if settings is None:
+            from pos.core.settings import load_settings
+
+            settings = load_settings()
+        from pos.tui.app import make_app
+    except PosError as error:
+        sys.stderr.write(f"{error.title}: {error.message}\n")
+        raise SystemExit(1) from None
+    make_app(settings).run()
