@@ -29,10 +29,11 @@ PLAIN_TABLE = (
     "past_due_cents BIGINT NOT NULL, due_date DATE, status VARCHAR(20) NOT NULL, cash_only BOOLEAN NOT NULL, "
     "arrangement_installment_cents BIGINT, arrangement_next_due DATE, updated_at VARCHAR(40) NOT NULL)"
 )
-SEARCH_SQL = (
+SEARCH_SQL = (  # the query pos runs, candidates capped the same way (pos.core.accounts.SEARCH_CANDIDATES)
+    "WITH candidate AS MATERIALIZED (SELECT rowid AS id, bm25(account_search, 2.0, 1.0) AS score "
+    "FROM account_search WHERE account_search MATCH ? LIMIT 2000) "
     "SELECT a.account_number, a.name, a.service_address, a.balance_cents, a.status "
-    "FROM account_search s JOIN account a ON a.id = s.rowid "
-    "WHERE account_search MATCH ? ORDER BY bm25(account_search, 2.0, 1.0) LIMIT ?"
+    "FROM candidate c JOIN account a ON a.id = c.id ORDER BY c.score, a.id LIMIT ?"
 )
 EXACT_SQL = f"SELECT {ACCOUNT_COLUMNS_SQL} FROM account WHERE account_number = ?"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -70,6 +71,9 @@ def demo(
     console.print(table)
     if no_tui:
         return
+    if sys.stdin.isatty():
+        typer.prompt("Note an operator id and PIN, then press Enter to start the counter", default="",
+                     show_default=False, prompt_suffix=" ")
     from pos.entry import start_counter
 
     start_counter(demo_config)

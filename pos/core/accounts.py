@@ -3,101 +3,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from sqlalchemy import select, text
 
+from pos.core.account_views import STATUS_LABELS, AccountMatch, AccountView, Alert, FeeCodeView, LookupResult
 from pos.core.db import UnitOfWork
 from pos.core.errors import AccountError, InputError
 from pos.core.models import FeeCode
-from pos.core.scanline import StubScanned, looks_like_scan_line, parse_scan_line
+from pos.core.scanline import looks_like_scan_line, parse_scan_line
 from pos.core.settings import Settings
 
-STATUS_LABELS = {
-    "active": "Active",
-    "final": "Final bill",
-    "shutoff_pending": "Shut-off pending",
-    "locked_off": "Locked off",
-    "closed": "Closed",
-}
+__all__ = ["STATUS_LABELS", "AccountMatch", "AccountView", "Alert", "FeeCodeView", "LookupResult",
+           "check_account_number", "count_accounts", "get_account", "list_fee_codes", "lookup", "require_account",
+           "search_accounts"]
 
-
-@dataclass(frozen=True)
-class AccountView:
-    """One account as the counter sees it: no live database object behind it."""
-
-    account_number: str
-    name: str
-    service_address: str
-    balance_cents: int
-    past_due_cents: int
-    due_date: date | None
-    status: str
-    cash_only: bool
-    arrangement_installment_cents: int | None
-    arrangement_next_due: date | None
-    updated_at: str
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def on_arrangement(self) -> bool:
-        return self.arrangement_installment_cents is not None
-
-    def alerts(self) -> list[str]:
-        """What the cashier must not miss, most urgent first."""
-        found = []
-        if self.status == "shutoff_pending":
-            found.append("SHUT-OFF PENDING: on today's turn-off list")
-        if self.status == "locked_off":
-            found.append("LOCKED OFF: service is disconnected")
-        if self.status in ("final", "closed"):
-            found.append(f"{self.status_label.upper()}: account is not active")
-        if self.cash_only:
-            found.append("CASH ONLY: no checks")
-        if self.on_arrangement:
-            found.append("PAYMENT ARRANGEMENT")
-        if self.past_due_cents > 0:
-            found.append("PAST DUE")
-        return found
-
-
-@dataclass(frozen=True)
-class AccountMatch:
-    """One row of a search result."""
-
-    account_number: str
-    name: str
-    service_address: str
-    balance_cents: int
-    status: str
-
-
-@dataclass(frozen=True)
-class LookupResult:
-    """What a lookup found: how it searched, the matches, and a stub if one was scanned."""
-
-    how: Literal["number", "scan", "search"]
-    matches: list[AccountMatch]
-    stub: StubScanned | None = None
-
-    @property
-    def single(self) -> bool:
-        return len(self.matches) == 1
-
-
-@dataclass(frozen=True)
-class FeeCodeView:
-    code: str
-    description: str
-    gl_account: str
-    fixed_amount_cents: int | None
-    active: bool
-
+# Ranking is computed over at most this many matches. A prefix such as "wil" matches tens of thousands
+# of accounts in a large utility; ranking them all costs ~50 ms, and the cashier must narrow anyway.
+SEARCH_CANDIDATES = 2000
 
 _VIEW_COLUMNS = (
     "account_number, name, service_address, balance_cents, past_due_cents, due_date, status, cash_only, "
@@ -141,21 +64,25 @@ def search_accounts(uow: UnitOfWork, query: str, *, limit: int = 50) -> list[Acc
     if dialect == "sqlite":
         match = " AND ".join('"' + t.replace('"', "") + '"*' for t in tokens)
         sql = text(
+            "WITH candidate AS MATERIALIZED (SELECT rowid AS id, bm25(account_search, 2.0, 1.0) AS score "
+            "FROM account_search WHERE account_search MATCH :q LIMIT :candidates) "
             "SELECT a.account_number, a.name, a.service_address, a.balance_cents, a.status "
-            "FROM account_search s JOIN account a ON a.id = s.rowid "
-            "WHERE account_search MATCH :q ORDER BY bm25(account_search, 2.0, 1.0) LIMIT :limit"
+            "FROM candidate c JOIN account a ON a.id = c.id ORDER BY c.score, a.id LIMIT :limit"
         )
-        params = {"q": match, "limit": limit}
+        params = {"q": match, "limit": limit, "candidates": SEARCH_CANDIDATES}
     else:
         tsquery = " & ".join(re.sub(r"[^\w]", "", t) + ":*" for t in tokens)
         sql = text(
-            "SELECT account_number, name, service_address, balance_cents, status FROM account, "
-            "to_tsquery('simple', pos_fold(:q)) AS q "
-            "WHERE to_tsvector('simple', pos_fold(name) || ' ' || pos_fold(service_address)) @@ q "
-            "ORDER BY ts_rank(setweight(to_tsvector('simple', pos_fold(name)), 'A') || "
-            "setweight(to_tsvector('simple', pos_fold(service_address)), 'B'), q) DESC, name LIMIT :limit"
+            "WITH q AS (SELECT to_tsquery('simple', pos_fold(:q)) AS q), "
+            "candidate AS MATERIALIZED (SELECT a.* FROM account a, q "
+            "WHERE to_tsvector('simple', pos_fold(a.name) || ' ' || pos_fold(a.service_address)) @@ q.q "
+            "LIMIT :candidates) "
+            "SELECT c.account_number, c.name, c.service_address, c.balance_cents, c.status FROM candidate c, q "
+            "ORDER BY ts_rank(setweight(to_tsvector('simple', pos_fold(c.name)), 'A') || "
+            "setweight(to_tsvector('simple', pos_fold(c.service_address)), 'B'), q.q) DESC, c.name, c.id "
+            "LIMIT :limit"
         )
-        params = {"q": tsquery, "limit": limit}
+        params = {"q": tsquery, "limit": limit, "candidates": SEARCH_CANDIDATES}
     return [AccountMatch(*row) for row in uow.session.execute(sql, params)]
 
 

@@ -134,3 +134,33 @@ def test_scan_line_layout_comes_from_configuration():
     line = make_scan_line("12345678", 4200, layout)
     assert line.startswith("00004200")
     assert parse_scan_line(line, layout).account_number == "12345678"
+
+
+def test_alerts_name_what_must_not_be_missed_with_amounts():
+    from datetime import date
+
+    from pos.core.account_views import AccountView
+
+    account = AccountView("0012345680", "Big Oak Bakery", "9 Main St", 30000, 18751, date(2026, 11, 1),
+                          "shutoff_pending", True, 2500, date(2026, 12, 1), "2026-11-23T08:00:00+00:00")
+    alerts = account.alerts()
+    assert [a.kind for a in alerts] == ["shutoff_pending", "cash_only", "arrangement", "past_due"]
+    assert [a.severity for a in alerts] == ["danger", "danger", "warning", "warning"]
+    assert alerts[2].text == "PAYMENT ARRANGEMENT: $25.00 due 2026-12-01"
+    assert alerts[3].text == "PAST DUE: $187.51"
+
+
+def test_common_prefix_over_many_accounts_still_returns_a_full_ranked_page(database, settings, tmp_path):
+    from pos.core import accounts as accounts_module
+    from pos.demo import write_accounts_csv
+
+    path = write_accounts_csv(tmp_path / "ACCOUNTS.csv", 3000)
+    with database.unit_of_work() as uow:
+        import_accounts(uow, ImportAccounts(path), settings)
+    with database.reader() as uow:
+        every = search_accounts(uow, "a", limit=50)
+        capped_page = accounts_module.SEARCH_CANDIDATES
+        assert len(every) == 50
+        assert capped_page < 3000  # so the cap was exercised
+        named = search_accounts(uow, "smith", limit=500)
+    assert named and all("smith" in m.name.lower() or "smith" in m.service_address.lower() for m in named)

@@ -20,7 +20,7 @@ from pos.tui.widgets.results_table import ResultsTable
 from pos.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from pos.core.accounts import AccountMatch, AccountView
+    from pos.core.account_views import AccountMatch, AccountView
     from pos.core.operators import OperatorView
     from pos.core.scanline import StubScanned
     from pos.core.settings import Settings

@@ -12,11 +12,9 @@ from textual.widgets import Label, Static
 from pos.core.money import format_cents
 
 if TYPE_CHECKING:
-    from pos.core.accounts import AccountView
+    from pos.core.account_views import AccountView
     from pos.core.scanline import StubScanned
 
-# Alerts that stop the cashier (red); every other alert warns (yellow).
-DANGER_PREFIXES = ("SHUT-OFF PENDING", "LOCKED OFF", "CASH ONLY")
 FACTS = (
     ("account", "Account"),
     ("status", "Status"),
@@ -27,21 +25,6 @@ FACTS = (
     ("updated", "Copy as of"),
     ("due-date", "Due date"),
 )
-
-
-def alert_lines(account: AccountView, symbol: str = "$") -> list[tuple[str, str]]:
-    """(severity, text) per alert, most urgent first, with the amounts and dates that go with it."""
-    lines = []
-    for alert in account.alerts():
-        text = alert
-        if alert == "PAYMENT ARRANGEMENT" and account.arrangement_installment_cents is not None:
-            due = f" due {account.arrangement_next_due.isoformat()}" if account.arrangement_next_due else ""
-            text = f"{alert}: {format_cents(account.arrangement_installment_cents, symbol=symbol)}{due}"
-        elif alert == "PAST DUE":
-            text = f"{alert}: {format_cents(account.past_due_cents, symbol=symbol)}"
-        severity = "danger" if alert.startswith(DANGER_PREFIXES) else "warning"
-        lines.append((severity, text))
-    return lines
 
 
 class AccountCard(Vertical, can_focus=True):
@@ -68,10 +51,10 @@ class AccountCard(Vertical, can_focus=True):
         money = self._money
         banner = self.query_one("#card-alerts", Vertical)
         await banner.remove_children()
-        lines = alert_lines(account, self.currency_symbol)
-        if lines:
-            await banner.mount_all(Static(text, classes=f"alert -{severity}", markup=False)
-                                   for severity, text in lines)
+        alerts = account.alerts(self.currency_symbol)
+        if alerts:
+            await banner.mount_all(Static(alert.text, classes=f"alert -{alert.severity}", markup=False)
+                                   for alert in alerts)
         else:
             await banner.mount(Static("No alerts on this account", classes="alert -clear"))
         balance = money(account.balance_cents)

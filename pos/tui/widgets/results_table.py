@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 from pos.core.money import format_cents
 
 if TYPE_CHECKING:
-    from pos.core.accounts import AccountMatch
+    from pos.core.account_views import AccountMatch
 
 URGENT_STATUSES = ("shutoff_pending", "locked_off")
 
@@ -41,12 +41,9 @@ class ResultsTable(DataTable):
         self.add_column("Status", key="status")
 
     def show(self, matches: list[AccountMatch], *, currency_symbol: str = "$") -> None:
-        from pos.core.accounts import STATUS_LABELS  # already loaded by the lookup worker
-
         self.clear()
         for match in matches:
-            label = STATUS_LABELS.get(match.status, match.status)
-            status = Text(label, style="bold red" if match.status in URGENT_STATUSES else "")
+            status = Text(match.status_label, style="bold red" if match.status in URGENT_STATUSES else "")
             balance = Text(format_cents(match.balance_cents, symbol=currency_symbol), justify="right")
             self.add_row(Text(match.account_number), Text(match.name), Text(match.service_address), balance, status,
                          key=match.account_number)
