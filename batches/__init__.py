@@ -1,0 +1,1 @@
+"""Batches: groups of transactions balanced, closed and sent to the ledger as one unit."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import BigInteger, Column, Index, Text
+from sqlalchemy import BigInteger, Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -79,3 +79,127 @@ class FeeCode(SQLModel, table=True):
     gl_account: str = Field(max_length=40)
     fixed_amount_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     active: bool = True
+
+
+class Batch(SQLModel, table=True):
+    """Transactions balanced, closed and sent to the ledger as one unit."""
+
+    __tablename__ = "batch"
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=16)
+    terminal_id: str = Field(max_length=16, index=True)
+    status: str = Field(max_length=12)
+    business_date: date
+    opened_at: str = Field(max_length=40)
+    opened_by: str = Field(max_length=32)
+    closed_at: Optional[str] = Field(default=None, max_length=40)
+    closed_by: Optional[str] = Field(default=None, max_length=32)
+
+
+class DrawerSession(SQLModel, table=True):
+    """One cashier, one drawer, one terminal, from opening to close."""
+
+    __tablename__ = "drawer_session"
+    __table_args__ = (
+        Index("ux_drawer_open_terminal", "terminal_id", unique=True, sqlite_where=text("status = 'open'"),
+              postgresql_where=text("status = 'open'")),
+        Index("ux_drawer_open_operator", "operator_id", unique=True, sqlite_where=text("status = 'open'"),
+              postgresql_where=text("status = 'open'")),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    terminal_id: str = Field(max_length=16)
+    operator_id: str = Field(max_length=32)
+    batch_id: str = Field(foreign_key="batch.id", max_length=36)
+    status: str = Field(max_length=12)
+    business_date: date
+    opened_at: str = Field(max_length=40)
+    float_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    float_counts: str = Field(sa_column=Column(Text, nullable=False))
+    expected_float_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    float_difference_reason: Optional[str] = Field(default=None, max_length=200)
+    retained_float_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    closed_at: Optional[str] = Field(default=None, max_length=40)
+
+
+class PaymentTxn(SQLModel, table=True):
+    """One posted transaction: a payment, or a void pointing at one. Never updated, never deleted."""
+
+    __tablename__ = "payment_txn"
+
+    id: str = Field(primary_key=True, max_length=36)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    batch_id: str = Field(foreign_key="batch.id", max_length=36, index=True)
+    drawer_session_id: Optional[str] = Field(default=None, foreign_key="drawer_session.id", max_length=36,
+                                             index=True)
+    terminal_id: str = Field(max_length=16)
+    receipt_number: str = Field(max_length=24, unique=True)
+    kind: str = Field(max_length=16)
+    posted_at: str = Field(max_length=40)
+    business_date: date
+    operator_id: str = Field(max_length=32)
+    approved_by: Optional[str] = Field(default=None, max_length=32)
+    reverses_txn_id: Optional[str] = Field(default=None, foreign_key="payment_txn.id", max_length=36,
+                                           unique=True)
+    total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    change_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    turnoff_pulled: bool = False
+    note: Optional[str] = Field(default=None, max_length=500)
+
+
+class PaymentLine(SQLModel, table=True):
+    __tablename__ = "payment_line"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    txn_id: str = Field(foreign_key="payment_txn.id", max_length=36, index=True)
+    position: int
+    account_number: Optional[str] = Field(default=None, max_length=20, index=True)
+    fee_code: Optional[str] = Field(default=None, max_length=20)
+    gl_account: Optional[str] = Field(default=None, max_length=40)
+    description: str = Field(max_length=200)
+    service_address: Optional[str] = Field(default=None, max_length=200)
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    balance_after_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+class PaymentTender(SQLModel, table=True):
+    __tablename__ = "payment_tender"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    txn_id: str = Field(foreign_key="payment_txn.id", max_length=36, index=True)
+    position: int
+    type: str = Field(max_length=16)
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    tendered_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    change_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    reference: Optional[str] = Field(default=None, max_length=40)
+    card_type: Optional[str] = Field(default=None, max_length=10)
+    card_last4: Optional[str] = Field(default=None, max_length=4)
+
+
+class ReceiptCounter(SQLModel, table=True):
+    """Last receipt number per terminal; bumped inside the posting transaction, so never a gap."""
+
+    __tablename__ = "receipt_counter"
+
+    terminal_id: str = Field(primary_key=True, max_length=16)
+    last_number: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class PrintJob(SQLModel, table=True):
+    """A receipt waiting for (or done with) the printer; written in the posting transaction."""
+
+    __tablename__ = "print_job"
+
+    id: str = Field(primary_key=True, max_length=36)
+    txn_id: str = Field(foreign_key="payment_txn.id", max_length=36, index=True)
+    terminal_id: str = Field(max_length=16, index=True)
+    kind: str = Field(max_length=16)
+    copies: int = 1
+    status: str = Field(max_length=12, index=True)
+    attempts: int = 0
+    last_error: Optional[str] = Field(default=None, max_length=300)
+    created_at: str = Field(max_length=40)
+    printed_at: Optional[str] = Field(default=None, max_length=40)
+    requested_by: str = Field(max_length=32)

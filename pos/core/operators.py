@@ -321,6 +321,18 @@ def _authenticate(uow: UnitOfWork, operator_id: str, pin: str, settings: Setting
     return row
 
 
+def authenticate(uow: UnitOfWork, credentials: Credentials, settings: Settings, *, purpose: str) -> OperatorView:
+    """Check someone's PIN at this terminal (an approval, say): failures count and lock like sign-in's."""
+    return OperatorView.of(_authenticate(uow, credentials.operator_id, credentials.pin, settings, purpose=purpose))
+
+
+def role_of(uow: UnitOfWork, operator_id: str) -> str:
+    row = _find(uow, operator_id)
+    if row is None:
+        raise OperatorError(f"operator id: {operator_id} does not exist")
+    return row.role
+
+
 def _authorize(uow: UnitOfWork, credentials: Credentials | None, permission: str, settings: Settings) -> Operator:
     if credentials is None:
         raise PermissionDenied(f"this needs an operator with the {permission} permission")

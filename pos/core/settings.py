@@ -165,6 +165,8 @@ class TenderSettings(Section):
     """Tenders this site takes."""
     cash_back_allowed: bool = False
     """Whether a check or card may exceed the amount due and produce cash change."""
+    card_types: list[str] = Field(default_factory=lambda: ["VISA", "MC", "AMEX", "DISC", "DEBIT"], min_length=1)
+    """Card types the cashier picks from (authorised on the separate card terminal)."""
 
 
 class DenominationSettings(Section):
@@ -183,6 +185,11 @@ class DenominationSettings(Section):
         if len(set(value)) != len(value):
             raise ValueError("a denomination is listed twice")
         return value
+
+
+class DrawerSettings(Section):
+    standard_float_cents: int = Field(default=20_000, ge=0)
+    """Float expected in a drawer that has never been closed on this terminal (20000 = $200.00)."""
 
 
 class RoleAuthority(Section):
@@ -283,6 +290,8 @@ class Settings(BaseSettings):
     """Tender types."""
     denominations: DenominationSettings = DenominationSettings()
     """Cash denominations."""
+    drawer: DrawerSettings = DrawerSettings()
+    """Cash drawer sessions."""
     authority: dict[str, RoleAuthority] = Field(default_factory=_default_authority)
     """Authority table: one section per role."""
     receipt: ReceiptSettings = ReceiptSettings()

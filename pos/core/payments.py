@@ -1,0 +1,521 @@
+"""Counter payments: review, post once (gapless receipt numbers), void with approval, list, reprint."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select, text
+from sqlalchemy.exc import IntegrityError
+
+from batches.service import require_open
+from drawer.sessions import DrawerError, current_drawer
+from pos.core import audit
+from pos.core.account_views import AccountView
+from pos.core.accounts import get_account
+from pos.core.clock import business_date, timestamp
+from pos.core.db import UnitOfWork
+from pos.core.errors import InputError, PermissionDenied, PosError
+from pos.core.models import Batch, FeeCode, Operator, PaymentLine, PaymentTender, PaymentTxn, PrintJob
+from pos.core.money import format_cents, parse_cents
+from pos.core.operators import Credentials, authenticate, role_of
+from pos.core.settings import Settings
+from pos.core.tenders import AppliedTender, TenderEntry, TenderError, apply_tenders, check_tender, refuse_card_number
+
+
+class PaymentError(PosError):
+    title = "Payment"
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    """One line as entered: an account payment, or a fee code (``amount_cents`` None takes its fixed amount)."""
+
+    amount_cents: int | None
+    account_number: str | None = None
+    fee_code: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentWarning:
+    """Something the cashier must acknowledge with a key before the payment posts."""
+
+    kind: str  # overpayment | below_installment | inactive_account
+    account_number: str
+    message: str
+
+
+class PaymentNeedsConfirmation(PosError):
+    title = "Confirm"
+
+    def __init__(self, warnings: list[PaymentWarning]) -> None:
+        super().__init__("; ".join(w.message for w in warnings))
+        self.warnings = warnings
+
+
+@dataclass(frozen=True)
+class PostPayment:
+    idempotency_key: str  # one per payment attempt: the same key never posts twice
+    operator_id: str
+    lines: tuple[LineEntry, ...]
+    tenders: tuple[TenderEntry, ...]
+    note: str | None = None
+    acknowledged: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ResolvedLine:
+    amount_cents: int
+    description: str
+    account: AccountView | None = None
+    fee_code: str | None = None
+    gl_account: str | None = None
+
+    @property
+    def balance_after_cents(self) -> int | None:
+        return None if self.account is None else self.account.balance_cents - self.amount_cents
+
+    @property
+    def pulls_turnoff(self) -> bool:
+        account = self.account
+        return (account is not None and account.status == "shutoff_pending" and account.past_due_cents > 0
+                and self.amount_cents >= account.past_due_cents)
+
+
+@dataclass(frozen=True)
+class PaymentReview:
+    """What a payment would post: totals, tenders applied, change, warnings and turn-off orders to pull."""
+
+    lines: tuple[ResolvedLine, ...]
+    tenders: tuple[AppliedTender, ...]
+    total_cents: int
+    change_cents: int
+    warnings: tuple[PaymentWarning, ...]
+    turnoff_accounts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PaymentPosted:
+    txn_id: str
+    receipt_number: str
+    total_cents: int
+    change_cents: int
+    turnoff_accounts: tuple[str, ...]
+    print_job_id: str
+    has_cash: bool
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class VoidPayment:
+    idempotency_key: str
+    operator_id: str
+    receipt_number: str
+    reason: str
+    approver: Credentials | None = None  # single use: checked for this one void, never kept
+
+
+@dataclass(frozen=True)
+class PaymentVoided:
+    txn_id: str
+    receipt_number: str
+    voided_receipt_number: str
+    total_cents: int
+    approved_by: str | None
+    print_job_id: str
+    has_cash: bool
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Reprint:
+    receipt_number: str
+    operator_id: str
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    """One row of the drawer's payment list."""
+
+    txn_id: str
+    receipt_number: str
+    kind: str
+    posted_at: str
+    operator_id: str
+    total_cents: int
+    accounts: tuple[str, ...]
+    tender_types: tuple[str, ...]
+    voided_by: str | None = None
+    voids: str | None = None
+    batch_open: bool = True
+
+
+@dataclass(frozen=True)
+class PaymentDetail:
+    summary: PaymentSummary
+    business_date: date
+    approved_by: str | None
+    note: str | None
+    turnoff_pulled: bool
+    change_cents: int
+    lines: tuple[dict, ...] = field(default_factory=tuple)
+    tenders: tuple[dict, ...] = field(default_factory=tuple)
+
+
+# Reviewing ------------------------------------------------------------------------------------
+
+
+def review_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> PaymentReview:
+    """Check every field and rule without writing anything; raises naming the field and the reason."""
+    if not command.lines:
+        raise PaymentError("Add a line: an account payment or a fee code")
+    if not command.tenders:
+        raise TenderError("Add a tender: cash, check, card …")
+    maximum = settings.money.max_amount_cents
+    resolved: list[ResolvedLine] = []
+    seen_accounts: set[str] = set()
+    for position, entry in enumerate(command.lines, start=1):
+        field_name = f"line {position} amount"
+        if entry.account_number:
+            account = get_account(uow, entry.account_number)
+            if account is None:
+                raise InputError(f"line {position} account", f"{entry.account_number} is not in the account master")
+            if account.account_number in seen_accounts:
+                raise InputError(f"line {position} account", f"{account.account_number} is already on this payment")
+            seen_accounts.add(account.account_number)
+            amount = _line_amount(entry.amount_cents, field_name, maximum)
+            resolved.append(ResolvedLine(amount, account.name, account=account))
+        elif entry.fee_code:
+            fee = uow.session.get(FeeCode, entry.fee_code.strip().upper())
+            if fee is None or not fee.active:
+                raise InputError(f"line {position} fee code", f"{entry.fee_code} is not an active fee code")
+            if fee.fixed_amount_cents is not None:
+                if entry.amount_cents not in (None, fee.fixed_amount_cents):
+                    raise InputError(field_name, f"{fee.description} is fixed at {format_cents(fee.fixed_amount_cents)}")
+                amount = fee.fixed_amount_cents
+            else:
+                amount = _line_amount(entry.amount_cents, field_name, maximum)
+            resolved.append(ResolvedLine(amount, fee.description, fee_code=fee.code, gl_account=fee.gl_account))
+        else:
+            raise InputError(f"line {position}", "needs an account number or a fee code")
+    total = sum(line.amount_cents for line in resolved)
+    if total > maximum:
+        raise InputError("total", f"{format_cents(total)} is above the maximum of {format_cents(maximum)}")
+    entries = [check_tender(entry, settings) for entry in command.tenders]
+    if any(e.type == "check" for e in entries):
+        for line in resolved:
+            if line.account is not None and line.account.cash_only:
+                raise TenderError(f"Account {line.account.account_number} is cash only: a check cannot be taken")
+    applied = apply_tenders(total, entries, cash_back_allowed=settings.tenders.cash_back_allowed)
+    if command.note:
+        refuse_card_number("note", command.note)
+        if len(command.note) > 500:
+            raise InputError("note", "is longer than 500 characters")
+    warnings = tuple(_warnings(resolved))
+    return PaymentReview(tuple(resolved), tuple(applied), total, sum(t.change_cents for t in applied), warnings,
+                         tuple(line.account.account_number for line in resolved if line.pulls_turnoff))
+
+
+def _line_amount(amount: int | None, field_name: str, maximum: int) -> int:
+    if amount is None:
+        raise InputError(field_name, "is empty")
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise InputError(field_name, "must be whole cents")
+    if amount <= 0:
+        raise InputError(field_name, "must be more than zero")
+    if amount > maximum:
+        raise InputError(field_name, f"{format_cents(amount)} is above the maximum of {format_cents(maximum)}")
+    return amount
+
+
+def _warnings(lines: list[ResolvedLine]) -> list[PaymentWarning]:
+    found = []
+    for line in lines:
+        account = line.account
+        if account is None:
+            continue
+        number = account.account_number
+        if account.status in ("final", "closed"):
+            found.append(PaymentWarning("inactive_account", number,
+                                        f"Account {number} is {account.status_label.lower()}"))
+        if line.amount_cents > max(account.balance_cents, 0):
+            credit = line.amount_cents - max(account.balance_cents, 0)
+            found.append(PaymentWarning("overpayment", number,
+                                        f"{format_cents(line.amount_cents)} is more than the balance "
+                                        f"{format_cents(account.balance_cents)} of {number}: "
+                                        f"{format_cents(credit)} becomes a credit"))
+        installment = account.arrangement_installment_cents
+        if installment is not None and line.amount_cents < installment:
+            found.append(PaymentWarning("below_installment", number,
+                                        f"{format_cents(line.amount_cents)} is below the arrangement installment "
+                                        f"{format_cents(installment)} of {number}"))
+    return found
+
+
+# Posting --------------------------------------------------------------------------------------
+
+
+def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> PaymentPosted:
+    """Post in one transaction: payment, lines, tenders, receipt number, audit entry and print job."""
+    replay = _posted_with_key(uow, command.idempotency_key)
+    if replay is not None:
+        return replay
+    review = review_payment(uow, command, settings)
+    pending = [w for w in review.warnings if w.kind not in command.acknowledged]
+    if pending:
+        raise PaymentNeedsConfirmation(pending)
+    drawer = current_drawer(uow, settings, command.operator_id)
+    if drawer is None:
+        raise DrawerError("Open your drawer on this terminal before taking a payment")
+    require_open(uow.session, drawer.batch_id)
+    txn_id = str(uuid.uuid4())
+    receipt_number = next_receipt_number(uow, settings.terminal.id)
+    posted_at = timestamp()
+    txn = PaymentTxn(id=txn_id, idempotency_key=command.idempotency_key, batch_id=drawer.batch_id,
+                     drawer_session_id=drawer.session_id, terminal_id=settings.terminal.id,
+                     receipt_number=receipt_number, kind="payment", posted_at=posted_at,
+                     business_date=business_date(cutoff=settings.terminal.business_day_cutoff),
+                     operator_id=command.operator_id, total_cents=review.total_cents,
+                     change_cents=review.change_cents, turnoff_pulled=bool(review.turnoff_accounts),
+                     note=(command.note or "").strip() or None)
+    uow.session.add(txn)
+    uow.session.flush()
+    _add_lines_and_tenders(uow, txn_id, review.lines, review.tenders, sign=1)
+    for line in review.lines:
+        if line.account is not None:
+            uow.session.execute(
+                text("UPDATE account SET balance_cents = balance_cents - :a, "
+                     "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
+                     "WHERE account_number = :n"),
+                {"a": line.amount_cents, "n": line.account.account_number})
+    job = _print_job(uow, txn_id, "receipt", settings, command.operator_id)
+    audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
+                 kind="payment_posted", operator_id=command.operator_id,
+                 details={"receipt": receipt_number, "txn": txn_id, "total_cents": review.total_cents,
+                          "tenders": [t.type for t in review.tenders],
+                          "acknowledged": sorted(w.kind for w in review.warnings),
+                          "turnoff_pulled": list(review.turnoff_accounts)})
+    try:
+        uow.commit()
+    except IntegrityError:
+        # The same attempt was posted by a concurrent submission: report that one.
+        uow.session.rollback()
+        replay = _posted_with_key(uow, command.idempotency_key)
+        if replay is None:
+            raise
+        return replay
+    return PaymentPosted(txn_id, receipt_number, review.total_cents, review.change_cents, review.turnoff_accounts,
+                         job.id, any(t.type == "cash" for t in review.tenders))
+
+
+def next_receipt_number(uow: UnitOfWork, terminal_id: str) -> str:
+    """The terminal's next number, taken inside the posting transaction (rolled back with it)."""
+    bump = text("UPDATE receipt_counter SET last_number = last_number + 1 WHERE terminal_id = :t "
+                "RETURNING last_number")
+    number = uow.session.execute(bump, {"t": terminal_id}).scalar_one_or_none()
+    if number is None:
+        uow.session.execute(text("INSERT INTO receipt_counter (terminal_id, last_number) VALUES (:t, 0) "
+                                 "ON CONFLICT (terminal_id) DO NOTHING"), {"t": terminal_id})
+        number = uow.session.execute(bump, {"t": terminal_id}).scalar_one()
+    return f"{terminal_id}-{number:06d}"
+
+
+def _add_lines_and_tenders(uow: UnitOfWork, txn_id: str, lines, tenders, *, sign: int) -> None:  # noqa: ANN001
+    for position, line in enumerate(lines, start=1):
+        account = line.account
+        uow.session.add(PaymentLine(
+            txn_id=txn_id, position=position, account_number=account.account_number if account else None,
+            fee_code=line.fee_code, gl_account=line.gl_account, description=line.description,
+            service_address=account.service_address if account else None, amount_cents=sign * line.amount_cents,
+            balance_after_cents=line.balance_after_cents if sign > 0 else None))
+    for position, tender in enumerate(tenders, start=1):
+        uow.session.add(PaymentTender(
+            txn_id=txn_id, position=position, type=tender.type, amount_cents=sign * tender.amount_cents,
+            tendered_cents=None if tender.tendered_cents is None else sign * tender.tendered_cents,
+            change_cents=sign * tender.change_cents, reference=tender.reference, card_type=tender.card_type,
+            card_last4=tender.card_last4))
+
+
+def _print_job(uow: UnitOfWork, txn_id: str, kind: str, settings: Settings, operator_id: str) -> PrintJob:
+    job = PrintJob(id=str(uuid.uuid4()), txn_id=txn_id, terminal_id=settings.terminal.id, kind=kind,
+                   copies=settings.receipt.copies if kind == "receipt" else 1, status="pending", attempts=0,
+                   created_at=timestamp(), requested_by=operator_id)
+    uow.session.add(job)
+    return job
+
+
+def _posted_with_key(uow: UnitOfWork, key: str) -> PaymentPosted | None:
+    txn = uow.session.execute(select(PaymentTxn).where(PaymentTxn.idempotency_key == key)).scalar_one_or_none()
+    if txn is None or txn.kind != "payment":
+        return None
+    job_id = uow.session.execute(select(PrintJob.id).where(PrintJob.txn_id == txn.id, PrintJob.kind == "receipt")
+                                 ).scalars().first()
+    accounts = tuple(uow.session.execute(select(PaymentLine.account_number).where(
+        PaymentLine.txn_id == txn.id, PaymentLine.account_number.is_not(None))).scalars()) if txn.turnoff_pulled else ()
+    has_cash = uow.session.execute(select(PaymentTender.id).where(PaymentTender.txn_id == txn.id,
+                                                                  PaymentTender.type == "cash")).first() is not None
+    return PaymentPosted(txn.id, txn.receipt_number, txn.total_cents, txn.change_cents, accounts, job_id or "",
+                         has_cash, replayed=True)
+
+
+# Voiding --------------------------------------------------------------------------------------
+
+
+def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> PaymentVoided:
+    """A new transaction pointing at the original, within the open batch; approval where the rules say."""
+    existing = uow.session.execute(select(PaymentTxn).where(PaymentTxn.idempotency_key == command.idempotency_key)
+                                   ).scalar_one_or_none()
+    if existing is not None and existing.kind == "void":
+        original = uow.session.get(PaymentTxn, existing.reverses_txn_id)
+        return PaymentVoided(existing.id, existing.receipt_number, original.receipt_number if original else "",
+                             existing.total_cents, existing.approved_by, "", _has_cash(uow, existing.id), True)
+    reason = (command.reason or "").strip()
+    if not reason:
+        raise InputError("void reason", "is required")
+    refuse_card_number("void reason", reason)
+    original = uow.session.execute(select(PaymentTxn).where(PaymentTxn.receipt_number == command.receipt_number)
+                                   ).scalar_one_or_none()
+    if original is None:
+        raise InputError("receipt number", f"{command.receipt_number} is not a posted receipt")
+    if original.kind != "payment":
+        raise PaymentError(f"Receipt {original.receipt_number} is a {original.kind}, not a payment")
+    already = uow.session.execute(select(PaymentTxn.receipt_number).where(PaymentTxn.reverses_txn_id == original.id)
+                                  ).scalar_one_or_none()
+    if already is not None:
+        raise PaymentError(f"Receipt {original.receipt_number} was already voided by receipt {already}")
+    batch = uow.session.get(Batch, original.batch_id)
+    if batch is None or batch.status != "open":
+        raise PaymentError(f"The batch of receipt {original.receipt_number} is closed: a void is no longer "
+                           "possible; a supervisor can post a reversal")
+    role = role_of(uow, command.operator_id)
+    authority = settings.role(role)
+    own = original.operator_id == command.operator_id
+    alone = (("void_own" in authority.may and own) or "void_any" in authority.may) \
+        and original.total_cents <= authority.void_cents
+    approved_by = None
+    if not alone:
+        if command.approver is None:
+            whose = "your own payment" if own else f"{original.operator_id}'s payment"
+            raise PermissionDenied(f"Voiding {whose} of {format_cents(original.total_cents)} needs a lead's or "
+                                   "supervisor's approval")
+        approver = authenticate(uow, command.approver, settings, purpose="void approval")
+        if approver.operator_id in (command.operator_id, original.operator_id):
+            raise PermissionDenied("Nobody approves their own void")
+        approver_authority = settings.role(approver.role)
+        if "approve" not in approver_authority.may:
+            raise PermissionDenied(f"{approver.operator_id} ({approver.role}) may not approve voids")
+        if original.total_cents > approver_authority.void_cents:
+            raise PermissionDenied(f"{approver.operator_id} may approve voids up to "
+                                   f"{format_cents(approver_authority.void_cents)} only")
+        approved_by = approver.operator_id
+    lines = uow.session.execute(select(PaymentLine).where(PaymentLine.txn_id == original.id)
+                                .order_by(PaymentLine.position)).scalars().all()
+    tenders = uow.session.execute(select(PaymentTender).where(PaymentTender.txn_id == original.id)
+                                  .order_by(PaymentTender.position)).scalars().all()
+    txn_id = str(uuid.uuid4())
+    receipt_number = next_receipt_number(uow, settings.terminal.id)
+    void = PaymentTxn(id=txn_id, idempotency_key=command.idempotency_key, batch_id=original.batch_id,
+                      drawer_session_id=original.drawer_session_id, terminal_id=settings.terminal.id,
+                      receipt_number=receipt_number, kind="void", posted_at=timestamp(),
+                      business_date=business_date(cutoff=settings.terminal.business_day_cutoff),
+                      operator_id=command.operator_id, approved_by=approved_by, reverses_txn_id=original.id,
+                      total_cents=-original.total_cents, change_cents=-original.change_cents, note=reason)
+    uow.session.add(void)
+    uow.session.flush()
+    for line in lines:
+        uow.session.add(PaymentLine(txn_id=txn_id, position=line.position, account_number=line.account_number,
+                                    fee_code=line.fee_code, gl_account=line.gl_account, description=line.description,
+                                    service_address=line.service_address, amount_cents=-line.amount_cents))
+        if line.account_number:
+            uow.session.execute(text("UPDATE account SET balance_cents = balance_cents + :a WHERE account_number = :n"),
+                                {"a": line.amount_cents, "n": line.account_number})
+    for tender in tenders:
+        uow.session.add(PaymentTender(txn_id=txn_id, position=tender.position, type=tender.type,
+                                      amount_cents=-tender.amount_cents,
+                                      tendered_cents=None if tender.tendered_cents is None else -tender.tendered_cents,
+                                      change_cents=-tender.change_cents, reference=tender.reference,
+                                      card_type=tender.card_type, card_last4=tender.card_last4))
+    job = _print_job(uow, txn_id, "void_slip", settings, command.operator_id)
+    audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
+                 kind="payment_voided", operator_id=command.operator_id, approver_id=approved_by,
+                 details={"receipt": receipt_number, "voids": original.receipt_number, "txn": txn_id,
+                          "total_cents": -original.total_cents, "reason": reason})
+    uow.commit()
+    return PaymentVoided(txn_id, receipt_number, original.receipt_number, -original.total_cents, approved_by, job.id,
+                         any(t.type == "cash" for t in tenders))
+
+
+def _has_cash(uow: UnitOfWork, txn_id: str) -> bool:
+    return uow.session.execute(select(PaymentTender.id).where(PaymentTender.txn_id == txn_id,
+                                                              PaymentTender.type == "cash")).first() is not None
+
+
+# Reprints and lists ---------------------------------------------------------------------------
+
+
+def reprint(uow: UnitOfWork, command: Reprint, settings: Settings) -> str:
+    """Queue a REPRINT of a receipt (or void slip); audited. Returns the print job id."""
+    txn = uow.session.execute(select(PaymentTxn).where(PaymentTxn.receipt_number == command.receipt_number)
+                              ).scalar_one_or_none()
+    if txn is None:
+        raise InputError("receipt number", f"{command.receipt_number} is not a posted receipt")
+    job = _print_job(uow, txn.id, "reprint", settings, command.operator_id)
+    audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
+                 kind="receipt_reprinted", operator_id=command.operator_id,
+                 details={"receipt": txn.receipt_number, "job": job.id})
+    uow.commit()
+    return job.id
+
+
+def list_payments(uow: UnitOfWork, *, drawer_session_id: str | None = None, batch_id: str | None = None,
+                  search: str | None = None, limit: int = 500) -> list[PaymentSummary]:
+    """Newest first; ``search`` matches a receipt number, an account number or an amount."""
+    query = select(PaymentTxn).order_by(PaymentTxn.posted_at.desc(), PaymentTxn.receipt_number.desc()).limit(limit)
+    if drawer_session_id:
+        query = query.where(PaymentTxn.drawer_session_id == drawer_session_id)
+    if batch_id:
+        query = query.where(PaymentTxn.batch_id == batch_id)
+    wanted = (search or "").strip()
+    if wanted:
+        refuse_card_number("search", wanted)
+        conditions = [PaymentTxn.receipt_number == wanted.upper(),
+                      PaymentTxn.id.in_(select(PaymentLine.txn_id).where(PaymentLine.account_number == wanted.zfill(10)))]
+        try:
+            cents = parse_cents(wanted, field="search")
+            conditions.append(PaymentTxn.total_cents.in_([cents, -cents]))
+        except InputError:
+            pass
+        query = query.where(or_(*conditions))
+    txns = uow.session.execute(query).scalars().all()
+    return _summaries(uow, txns)
+
+
+def _summaries(uow: UnitOfWork, txns: list[PaymentTxn]) -> list[PaymentSummary]:
+    if not txns:
+        return []
+    ids = [t.id for t in txns]
+    accounts: dict[str, list[str]] = {}
+    for txn_id, number in uow.session.execute(select(PaymentLine.txn_id, PaymentLine.account_number)
+                                              .where(PaymentLine.txn_id.in_(ids)).order_by(PaymentLine.position)):
+        if number:
+            accounts.setdefault(txn_id, []).append(number)
+    kinds: dict[str, list[str]] = {}
+    for txn_id, kind in uow.session.execute(select(PaymentTender.txn_id, PaymentTender.type)
+                                            .where(PaymentTender.txn_id.in_(ids)).order_by(PaymentTender.position)):
+        kinds.setdefault(txn_id, []).append(kind)
+    voided_by = dict(uow.session.execute(select(PaymentTxn.reverses_txn_id, PaymentTxn.receipt_number)
+                                         .where(PaymentTxn.reverses_txn_id.in_(ids))).all())
+    originals = dict(uow.session.execute(select(PaymentTxn.id, PaymentTxn.receipt_number).where(
+        PaymentTxn.id.in_([t.reverses_txn_id for t in txns if t.reverses_txn_id]))).all())
+    open_batches = set(uow.session.execute(select(Batch.id).where(Batch.id.in_({t.batch_id for t in txns}),
+                                                                  Batch.status == "open")).scalars())
+    return [PaymentSummary(t.id, t.receipt_number, t.kind, t.posted_at, t.operator_id, t.total_cents,
+                           tuple(accounts.get(t.id, ())), tuple(kinds.get(t.id, ())), voided_by.get(t.id),
+                           originals.get(t.reverses_txn_id) if t.reverses_txn_id else None,
+                           t.batch_id in open_batches) for t in txns]
+
+
+def operator_name(uow: UnitOfWork, operator_id: str) -> str:
+    name = uow.session.execute(select(Operator.name).where(Operator.operator_id == operator_id)).scalar_one_or_none()
+    return name or operator_id
