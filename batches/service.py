@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from pos.core.clock import timestamp
@@ -28,10 +29,9 @@ def open_batch(session: Session, *, kind: str, terminal_id: str, operator_id: st
     return batch
 
 
-def require_open(session: Session, batch_id: str) -> Batch:
-    batch = session.get(Batch, batch_id)
-    if batch is None:
+def require_open(session: Session, batch_id: str) -> None:
+    status = session.connection().execute(select(Batch.__table__.c.status).where(Batch.__table__.c.id == batch_id)).scalar_one_or_none()
+    if status is None:
         raise BatchError(f"batch {batch_id} does not exist")
-    if batch.status != "open":
+    if status != "open":
         raise BatchError(f"batch {batch_id[:8]} is closed: nothing more can be posted or voided in it")
-    return batch

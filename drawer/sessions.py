@@ -89,11 +89,13 @@ def expected_float(uow: UnitOfWork, settings: Settings) -> int:
 
 
 def current_drawer(uow: UnitOfWork, settings: Settings, operator_id: str) -> DrawerView | None:
-    row = uow.session.execute(
-        select(DrawerSession).where(DrawerSession.terminal_id == settings.terminal.id,
-                                    DrawerSession.operator_id == operator_id, DrawerSession.status == "open")
-    ).scalar_one_or_none()
-    return None if row is None else DrawerView.of(row)
+    table = DrawerSession.__table__.c
+    row = uow.session.connection().execute(
+        select(table.id, table.batch_id, table.terminal_id, table.operator_id, table.business_date, table.opened_at,
+               table.float_cents, table.expected_float_cents)
+        .where(table.terminal_id == settings.terminal.id, table.operator_id == operator_id, table.status == "open")
+    ).first()
+    return None if row is None else DrawerView(*row)
 
 
 def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> DrawerOpened:

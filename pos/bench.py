@@ -191,7 +191,7 @@ def _time_first_frame(argv: list[str], env: dict[str, str], marker: bytes = b"Op
 
 
 def run_benchmarks(*, accounts: int = 1_000_000, samples: int = 2000, console=None,  # noqa: ANN001
-                   cold_starts: int = 5) -> list[BenchRow]:
+                   cold_starts: int = 5, postgres_url: str | None = None) -> list[BenchRow]:
     from rich.progress import Progress
 
     from pos.demo import FIRST_NAMES, LAST_NAMES, STREETS, write_accounts_csv
@@ -199,7 +199,7 @@ def run_benchmarks(*, accounts: int = 1_000_000, samples: int = 2000, console=No
     rows: list[BenchRow] = []
     with tempfile.TemporaryDirectory(prefix="pos-bench-") as scratch, Progress(console=console) as progress:
         folder = Path(scratch)
-        step = progress.add_task("benchmarks", total=8)
+        step = progress.add_task("benchmarks", total=10)
 
         def done(message: str) -> None:
             progress.update(step, advance=1, description=message)
@@ -255,7 +255,12 @@ def run_benchmarks(*, accounts: int = 1_000_000, samples: int = 2000, console=No
                              f"{cold_starts})", first_frame, statistics.median(floor_frames), "s", "≤ 1 s",
                              first_frame <= 1.0, "`pos run` on a real pseudo-terminal until the sign-in fields are drawn; "
                              "floor: a bare Textual app with a label and an input, same terminal"))
-        progress.update(step, completed=8, description="done")
+        rows.extend(posting_rows(folder))
+        done("posting")
+        if postgres_url:
+            rows.extend(postgres_rows(postgres_url))
+        done("PostgreSQL terminals" if postgres_url else "PostgreSQL skipped (no --postgres URL)")
+        progress.update(step, completed=10, description="done")
     return rows
 
 
@@ -308,6 +313,149 @@ def _lookup_rows(url: str, db_path: Path, numbers: list[str], queries: list[str]
     ]
 
 
+# Posting ---------------------------------------------------------------------------------------
+
+POST_ACKNOWLEDGED = frozenset({"overpayment", "below_installment", "inactive_account"})
+
+
+def _prepare_counter(url: str, terminals: int, accounts: int = 400) -> tuple[Any, list[str]]:
+    """A database with demo accounts and one cashier with an open drawer per terminal."""
+    from sqlalchemy import text
+
+    from drawer.sessions import OpenDrawer, open_drawer
+    from pos.core import operators
+    from pos.core.db import open_database
+    from pos.core.settings import Settings
+    from pos.demo import DEMO_OPERATORS, build_demo
+
+    settings = Settings(database={"url": url})
+    build_demo(settings, accounts=accounts)
+    database = open_database(url)
+    admin = operators.Credentials(DEMO_OPERATORS[0].operator_id, DEMO_OPERATORS[0].pin)
+    for index in range(1, terminals + 1):
+        terminal = Settings(database={"url": url}, terminal={"id": f"T{index:02d}"})
+        with database.unit_of_work() as uow:
+            operators.add_operator(uow, operators.AddOperator(f"bench{index:02d}", f"Bench {index}", "cashier",
+                                                              "2468", by=admin), settings)
+        with database.unit_of_work() as uow:
+            open_drawer(uow, OpenDrawer(f"bench{index:02d}", {10000: 2}), terminal)
+    with database.reader() as uow:
+        numbers = [row[0] for row in uow.execute(text(
+            "SELECT account_number FROM account WHERE cash_only = false ORDER BY account_number LIMIT 200"))]
+    database.dispose()
+    return settings, numbers
+
+
+def _post_many(url: str, terminal: int, numbers: list[str], count: int) -> list[float]:
+    """Post ``count`` payments of 2 lines (two accounts) and 2 tenders (check + cash) as one terminal."""
+    import uuid
+
+    from pos.core.db import open_database
+    from pos.core.payments import LineEntry, PostPayment, post_payment
+    from pos.core.settings import Settings
+    from pos.core.tenders import TenderEntry
+
+    settings = Settings(database={"url": url}, terminal={"id": f"T{terminal:02d}"})
+    database = open_database(url, migrate=False)
+    spent = []
+    for index in range(count):
+        first, second = numbers[index % 100], numbers[100 + index % 100]
+        command = PostPayment(str(uuid.uuid4()), f"bench{terminal:02d}",
+                              (LineEntry(1000, first), LineEntry(500, second)),
+                              (TenderEntry("check", 1000, str(1000 + index)), TenderEntry("cash", 1000)),
+                              acknowledged=POST_ACKNOWLEDGED)
+        started = time.perf_counter()
+        with database.unit_of_work() as uow:
+            post_payment(uow, command, settings)
+        spent.append(time.perf_counter() - started)
+    database.dispose()
+    return spent
+
+
+def _commit_floor(path: Path, count: int) -> list[float]:
+    """Plain sqlite3, same durability: one single-row INSERT and COMMIT, timed."""
+    connection = _sqlite_raw(path)
+    connection.execute("CREATE TABLE floor (id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
+    spent = []
+    for index in range(count):
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("INSERT INTO floor (note) VALUES (?)", (f"row {index}",))
+        connection.execute("COMMIT")
+        spent.append(time.perf_counter() - started)
+    connection.close()
+    return spent
+
+
+def posting_rows(folder: Path, *, payments: int = 500) -> list[BenchRow]:
+    url = f"sqlite:///{folder / 'post.db'}"
+    _settings, numbers = _prepare_counter(url, terminals=1)
+    ours = _post_many(url, 1, numbers, payments)
+    floor = _commit_floor(folder / "floor.db", payments)
+    ms = 1000.0
+    p50, p50_floor = _percentile(ours, 0.5) * ms, _percentile(floor, 0.5) * ms
+    return [
+        BenchRow("post payment (2 lines, 2 tenders) p50", p50, p50_floor, "ms", "≤ 10× floor", p50 <= 10 * p50_floor,
+                 f"{payments} durable posts on SQLite; floor: one-row INSERT + COMMIT, WAL, synchronous=FULL"),
+        BenchRow("post payment (2 lines, 2 tenders) p99", _percentile(ours, 0.99) * ms,
+                 _percentile(floor, 0.99) * ms, "ms", "", None),
+    ]
+
+
+def _terminal_worker(args: tuple[str, int, list[str], int, Any]) -> list[float]:
+    url, terminal, numbers, count, start = args
+    start.wait()
+    return _post_many(url, terminal, numbers, count)
+
+
+def postgres_rows(url: str, *, terminals: int = 16, payments: int = 500) -> list[BenchRow]:
+    """Many terminals posting at once on one PostgreSQL database: throughput, and no receipt number lost."""
+    import multiprocessing
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    schema = f"pos_bench_{os.getpid()}"
+    parsed = make_url(url)
+    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.execute(f"CREATE SCHEMA {schema}")
+    scoped = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    try:
+        _settings, numbers = _prepare_counter(scoped, terminals=terminals)
+        context = multiprocessing.get_context("fork")
+        start = context.Manager().Event()
+        with context.Pool(terminals) as pool:
+            pending = pool.map_async(_terminal_worker,
+                                     [(scoped, t, numbers, payments, start) for t in range(1, terminals + 1)])
+            time.sleep(0.5)
+            began = time.perf_counter()
+            start.set()
+            latencies = pending.get(timeout=1800)
+            elapsed = time.perf_counter() - began
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f"SET search_path TO {schema}")
+            rows = connection.execute("SELECT terminal_id, receipt_number FROM payment_txn").fetchall()
+        problems = 0
+        for terminal in range(1, terminals + 1):
+            prefix = f"T{terminal:02d}-"
+            numbers_seen = sorted(int(r[1][len(prefix):]) for r in rows if r[0] == prefix[:-1])
+            problems += sum(1 for a, b in zip(numbers_seen, range(1, payments + 1)) if a != b)
+            problems += abs(len(numbers_seen) - payments)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    total = terminals * payments
+    every = [value for per in latencies for value in per]
+    return [
+        BenchRow(f"PostgreSQL: {terminals} terminals × {payments} payments", total / elapsed, None, "payments/s",
+                 "≥ 300/s", total / elapsed >= 300, f"{total} payments in {elapsed:.1f} s, p99 "
+                                                     f"{_percentile(every, 0.99) * 1000:.1f} ms"),
+        BenchRow("PostgreSQL: duplicate or missing receipt numbers", float(problems), None, "", "0", problems == 0),
+    ]
+
+
 def print_table(rows: list[BenchRow], console) -> None:  # noqa: ANN001 - rich Console
     from rich.table import Table
 
@@ -315,12 +463,19 @@ def print_table(rows: list[BenchRow], console) -> None:  # noqa: ANN001 - rich C
     for row in rows:
         floor = "" if row.floor is None else f"{row.floor:,.3f} {row.unit}"
         ratio = "" if row.ratio is None else f"{row.ratio:.2f}×"
-        met = "" if row.met is None else ("[green]yes[/]" if row.met else "[red]no[/]")
+        if row.unit == "payments/s":
+            table.add_row(row.operation, f"{row.figure:,.0f} {row.unit}", floor, ratio, row.target, _met(row))
+            continue
+        met = _met(row)
         table.add_row(row.operation, f"{row.figure:,.3f} {row.unit}", floor, ratio, row.target, met)
     console.print(table)
     for row in rows:
         if row.note:
             console.print(f"[dim]{row.operation}: {row.note}[/]")
+
+
+def _met(row: BenchRow) -> str:
+    return "" if row.met is None else ("[green]yes[/]" if row.met else "[red]no[/]")
 
 
 def _main(argv: list[str]) -> None:

@@ -85,12 +85,15 @@ def bench(
     accounts_count: Annotated[int, typer.Option("--accounts", min=1000, help="Accounts generated for the import "
                                                                            "and search rows.")] = 1_000_000,
     samples: Annotated[int, typer.Option(min=10, help="Lookups timed per row.")] = 2000,
+    postgres: Annotated[Optional[str], typer.Option(
+        "--postgres", envvar="POS_BENCH_POSTGRES_URL",
+        help="PostgreSQL URL for the many-terminals row (a scratch schema is created and dropped).")] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Measure import, lookup, search and cold start against the raw SQLite floor."""
+    """Measure import, lookup, search, cold start and posting against the raw SQLite floor."""
     from pos.bench import print_table, run_benchmarks
 
-    results = run_benchmarks(accounts=accounts_count, samples=samples, console=err_console)
+    results = run_benchmarks(accounts=accounts_count, samples=samples, console=err_console, postgres_url=postgres)
     if json:
         from pos.cli.common import emit_json
 

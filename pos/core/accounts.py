@@ -27,6 +27,7 @@ _VIEW_COLUMNS = (
     "arrangement_installment_cents, arrangement_next_due, updated_at"
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_GET_ACCOUNT = text(f"SELECT {_VIEW_COLUMNS} FROM account WHERE account_number = :n")
 
 
 def check_account_number(text_value: str, settings: Settings) -> str:
@@ -42,9 +43,7 @@ def check_account_number(text_value: str, settings: Settings) -> str:
 
 
 def get_account(uow: UnitOfWork, account_number: str) -> AccountView | None:
-    row = uow.session.execute(
-        text(f"SELECT {_VIEW_COLUMNS} FROM account WHERE account_number = :n"), {"n": account_number}
-    ).first()
+    row = uow.session.connection().execute(_GET_ACCOUNT, {"n": account_number}).first()
     return None if row is None else _view(row)
 
 

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from pos.core.clock import timestamp
@@ -53,17 +53,20 @@ def entry_hash(key: str, *, seq: int, at: str, terminal_id: str, operator_id: st
 def record(session: Session, *, key: str, terminal_id: str, kind: str, operator_id: str | None = None,
            approver_id: str | None = None, details: dict[str, Any] | None = None) -> AuditRecord:
     """Append one entry in the caller's transaction; it commits or rolls back with the act."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
-    seq = head.last_seq + 1
+    # Core statements, not ORM objects: this runs inside every posting and is on its hot path.
+    connection = session.connection()
+    last_seq, last_hash = connection.execute(
+        select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()).one()
+    seq = last_seq + 1
     at = timestamp()
     encoded = canonical_details(details or {})
     own_hash = entry_hash(key, seq=seq, at=at, terminal_id=terminal_id, operator_id=operator_id,
-                          approver_id=approver_id, kind=kind, details=encoded, prev_hash=head.last_hash)
-    session.add(AuditEntry(seq=seq, at=at, terminal_id=terminal_id, operator_id=operator_id,
-                           approver_id=approver_id, kind=kind, details=encoded, prev_hash=head.last_hash,
-                           hash=own_hash))
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=own_hash))
-    session.flush()
+                          approver_id=approver_id, kind=kind, details=encoded, prev_hash=last_hash)
+    connection.execute(insert(AuditEntry.__table__).values(
+        seq=seq, at=at, terminal_id=terminal_id, operator_id=operator_id, approver_id=approver_id, kind=kind,
+        details=encoded, prev_hash=last_hash, hash=own_hash))
+    connection.execute(update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
+                    .values(last_seq=seq, last_hash=own_hash))
     return AuditRecord(seq, at, terminal_id, operator_id, approver_id, kind, details or {})
 
 

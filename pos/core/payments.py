@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from batches.service import require_open
@@ -257,10 +257,11 @@ def _warnings(lines: list[ResolvedLine]) -> list[PaymentWarning]:
 
 
 def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> PaymentPosted:
-    """Post in one transaction: payment, lines, tenders, receipt number, audit entry and print job."""
-    replay = _posted_with_key(uow, command.idempotency_key)
-    if replay is not None:
-        return replay
+    """Post in one transaction: payment, lines, tenders, receipt number, audit entry and print job.
+
+    The idempotency key is unique in the database: a second post of the same attempt fails to insert
+    and reports the first one instead, so the happy path pays no extra query for it.
+    """
     review = review_payment(uow, command, settings)
     pending = [w for w in review.warnings if w.kind not in command.acknowledged]
     if pending:
@@ -271,25 +272,24 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     require_open(uow.session, drawer.batch_id)
     txn_id = str(uuid.uuid4())
     receipt_number = next_receipt_number(uow, settings.terminal.id)
-    posted_at = timestamp()
-    txn = PaymentTxn(id=txn_id, idempotency_key=command.idempotency_key, batch_id=drawer.batch_id,
-                     drawer_session_id=drawer.session_id, terminal_id=settings.terminal.id,
-                     receipt_number=receipt_number, kind="payment", posted_at=posted_at,
-                     business_date=business_date(cutoff=settings.terminal.business_day_cutoff),
-                     operator_id=command.operator_id, total_cents=review.total_cents,
-                     change_cents=review.change_cents, turnoff_pulled=bool(review.turnoff_accounts),
-                     note=(command.note or "").strip() or None)
-    uow.session.add(txn)
-    uow.session.flush()
+    try:
+        _insert(uow, PaymentTxn, [dict(
+        id=txn_id, idempotency_key=command.idempotency_key, batch_id=drawer.batch_id,
+        drawer_session_id=drawer.session_id, terminal_id=settings.terminal.id, receipt_number=receipt_number,
+        kind="payment", posted_at=timestamp(), business_date=business_date(cutoff=settings.terminal.business_day_cutoff),
+        operator_id=command.operator_id, approved_by=None, reverses_txn_id=None, total_cents=review.total_cents,
+        change_cents=review.change_cents, turnoff_pulled=bool(review.turnoff_accounts),
+        note=(command.note or "").strip() or None)])
+    except IntegrityError:
+        return _replay(uow, command.idempotency_key)
     _add_lines_and_tenders(uow, txn_id, review.lines, review.tenders, sign=1)
-    for line in review.lines:
-        if line.account is not None:
-            uow.session.execute(
-                text("UPDATE account SET balance_cents = balance_cents - :a, "
-                     "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
-                     "WHERE account_number = :n"),
-                {"a": line.amount_cents, "n": line.account.account_number})
-    job = _print_job(uow, txn_id, "receipt", settings, command.operator_id)
+    paid = [{"a": line.amount_cents, "n": line.account.account_number} for line in review.lines if line.account]
+    if paid:
+        uow.session.connection().execute(
+            text("UPDATE account SET balance_cents = balance_cents - :a, "
+                 "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
+                 "WHERE account_number = :n"), paid)
+    job_id = _print_job(uow, txn_id, "receipt", settings, command.operator_id)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="payment_posted", operator_id=command.operator_id,
                  details={"receipt": receipt_number, "txn": txn_id, "total_cents": review.total_cents,
@@ -299,54 +299,68 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     try:
         uow.commit()
     except IntegrityError:
-        # The same attempt was posted by a concurrent submission: report that one.
-        uow.session.rollback()
-        replay = _posted_with_key(uow, command.idempotency_key)
-        if replay is None:
-            raise
-        return replay
+        return _replay(uow, command.idempotency_key)
     return PaymentPosted(txn_id, receipt_number, review.total_cents, review.change_cents, review.turnoff_accounts,
-                         job.id, any(t.type == "cash" for t in review.tenders))
+                         job_id, any(t.type == "cash" for t in review.tenders))
 
 
 def next_receipt_number(uow: UnitOfWork, terminal_id: str) -> str:
     """The terminal's next number, taken inside the posting transaction (rolled back with it)."""
     bump = text("UPDATE receipt_counter SET last_number = last_number + 1 WHERE terminal_id = :t "
                 "RETURNING last_number")
-    number = uow.session.execute(bump, {"t": terminal_id}).scalar_one_or_none()
+    connection = uow.session.connection()
+    number = connection.execute(bump, {"t": terminal_id}).scalar_one_or_none()
     if number is None:
-        uow.session.execute(text("INSERT INTO receipt_counter (terminal_id, last_number) VALUES (:t, 0) "
+        connection.execute(text("INSERT INTO receipt_counter (terminal_id, last_number) VALUES (:t, 0) "
                                  "ON CONFLICT (terminal_id) DO NOTHING"), {"t": terminal_id})
-        number = uow.session.execute(bump, {"t": terminal_id}).scalar_one()
+        number = connection.execute(bump, {"t": terminal_id}).scalar_one()
     return f"{terminal_id}-{number:06d}"
 
 
+def _insert(uow: UnitOfWork, table, rows: list[dict]) -> None:  # noqa: ANN001 - a SQLModel table class
+    """Core INSERT of plain rows: the posting path builds no ORM objects (they cost more than the commit)."""
+    if rows:
+        uow.session.connection().execute(insert(table.__table__), rows)
+
+
 def _add_lines_and_tenders(uow: UnitOfWork, txn_id: str, lines, tenders, *, sign: int) -> None:  # noqa: ANN001
-    for position, line in enumerate(lines, start=1):
-        account = line.account
-        uow.session.add(PaymentLine(
-            txn_id=txn_id, position=position, account_number=account.account_number if account else None,
-            fee_code=line.fee_code, gl_account=line.gl_account, description=line.description,
-            service_address=account.service_address if account else None, amount_cents=sign * line.amount_cents,
-            balance_after_cents=line.balance_after_cents if sign > 0 else None))
-    for position, tender in enumerate(tenders, start=1):
-        uow.session.add(PaymentTender(
-            txn_id=txn_id, position=position, type=tender.type, amount_cents=sign * tender.amount_cents,
-            tendered_cents=None if tender.tendered_cents is None else sign * tender.tendered_cents,
-            change_cents=sign * tender.change_cents, reference=tender.reference, card_type=tender.card_type,
-            card_last4=tender.card_last4))
+    _insert(uow, PaymentLine, [dict(
+        txn_id=txn_id, position=position, account_number=line.account.account_number if line.account else None,
+        fee_code=line.fee_code, gl_account=line.gl_account, description=line.description,
+        service_address=line.account.service_address if line.account else None, amount_cents=sign * line.amount_cents,
+        balance_after_cents=line.balance_after_cents if sign > 0 else None)
+        for position, line in enumerate(lines, start=1)])
+    _insert(uow, PaymentTender, [dict(
+        txn_id=txn_id, position=position, type=tender.type, amount_cents=sign * tender.amount_cents,
+        tendered_cents=None if tender.tendered_cents is None else sign * tender.tendered_cents,
+        change_cents=sign * tender.change_cents, reference=tender.reference, card_type=tender.card_type,
+        card_last4=tender.card_last4)
+        for position, tender in enumerate(tenders, start=1)])
 
 
-def _print_job(uow: UnitOfWork, txn_id: str, kind: str, settings: Settings, operator_id: str) -> PrintJob:
-    job = PrintJob(id=str(uuid.uuid4()), txn_id=txn_id, terminal_id=settings.terminal.id, kind=kind,
-                   copies=settings.receipt.copies if kind == "receipt" else 1, status="pending", attempts=0,
-                   created_at=timestamp(), requested_by=operator_id)
-    uow.session.add(job)
-    return job
+def _print_job(uow: UnitOfWork, txn_id: str, kind: str, settings: Settings, operator_id: str) -> str:
+    job_id = str(uuid.uuid4())
+    _insert(uow, PrintJob, [dict(id=job_id, txn_id=txn_id, terminal_id=settings.terminal.id, kind=kind,
+                                 copies=settings.receipt.copies if kind == "receipt" else 1, status="pending",
+                                 attempts=0, last_error=None, created_at=timestamp(), printed_at=None,
+                                 requested_by=operator_id)])
+    return job_id
+
+
+def _replay(uow: UnitOfWork, key: str) -> PaymentPosted:
+    """The attempt was posted before (or by a concurrent submission): report that payment, post nothing."""
+    uow.session.rollback()
+    replay = _posted_with_key(uow, key)
+    if replay is None:
+        raise PaymentError("The payment could not be posted (a conflicting write); nothing was posted: try again")
+    return replay
 
 
 def _posted_with_key(uow: UnitOfWork, key: str) -> PaymentPosted | None:
-    txn = uow.session.execute(select(PaymentTxn).where(PaymentTxn.idempotency_key == key)).scalar_one_or_none()
+    found = uow.session.execute(select(PaymentTxn.id).where(PaymentTxn.idempotency_key == key)).scalar_one_or_none()
+    if found is None:
+        return None
+    txn = uow.session.get(PaymentTxn, found)
     if txn is None or txn.kind != "payment":
         return None
     job_id = uow.session.execute(select(PrintJob.id).where(PrintJob.txn_id == txn.id, PrintJob.kind == "receipt")
@@ -436,13 +450,13 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
                                       tendered_cents=None if tender.tendered_cents is None else -tender.tendered_cents,
                                       change_cents=-tender.change_cents, reference=tender.reference,
                                       card_type=tender.card_type, card_last4=tender.card_last4))
-    job = _print_job(uow, txn_id, "void_slip", settings, command.operator_id)
+    job_id = _print_job(uow, txn_id, "void_slip", settings, command.operator_id)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="payment_voided", operator_id=command.operator_id, approver_id=approved_by,
                  details={"receipt": receipt_number, "voids": original.receipt_number, "txn": txn_id,
                           "total_cents": -original.total_cents, "reason": reason})
     uow.commit()
-    return PaymentVoided(txn_id, receipt_number, original.receipt_number, -original.total_cents, approved_by, job.id,
+    return PaymentVoided(txn_id, receipt_number, original.receipt_number, -original.total_cents, approved_by, job_id,
                          any(t.type == "cash" for t in tenders))
 
 
@@ -460,12 +474,12 @@ def reprint(uow: UnitOfWork, command: Reprint, settings: Settings) -> str:
                               ).scalar_one_or_none()
     if txn is None:
         raise InputError("receipt number", f"{command.receipt_number} is not a posted receipt")
-    job = _print_job(uow, txn.id, "reprint", settings, command.operator_id)
+    job_id = _print_job(uow, txn.id, "reprint", settings, command.operator_id)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="receipt_reprinted", operator_id=command.operator_id,
-                 details={"receipt": txn.receipt_number, "job": job.id})
+                 details={"receipt": txn.receipt_number, "job": job_id})
     uow.commit()
-    return job.id
+    return job_id
 
 
 def list_payments(uow: UnitOfWork, *, drawer_session_id: str | None = None, batch_id: str | None = None,
