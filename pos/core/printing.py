@@ -119,7 +119,7 @@ def print_waiting(database: Database, settings: Settings, printer: ReceiptPrinte
         copies = settings.receipt.copies if job.kind == "receipt" else 1
         outcome = print_receipt(printer, replace(receipt, copies=copies), columns=settings.printer.columns,
                                 profile=settings.printer.profile, symbol=settings.money.currency_symbol,
-                                drawer=kick, job_id=job.job_id)
+                                drawer=kick, job_id=f"{job.receipt_number}-{job.kind}-{job.job_id[:8]}")
         error = None if outcome.error is None else outcome.error.message
         with database.unit_of_work() as uow:
             uow.session.execute(update(PrintJob).where(PrintJob.id == job.job_id).values(

@@ -81,9 +81,10 @@ def test_file_backend_writes_escpos_and_text_and_kicks_the_drawer_for_cash(count
     [outcome] = print_waiting(database, settings)
     assert outcome.printed and outcome.drawer_opened
     folder = tmp_path / "receipts"
-    text_copy = (folder / f"{posted.print_job_id}.txt").read_text(encoding="utf-8")
+    name = f"{posted.receipt_number}-receipt-{posted.print_job_id[:8]}"
+    text_copy = (folder / f"{name}.txt").read_text(encoding="utf-8")
     assert posted.receipt_number in text_copy and "Change" in text_copy
-    assert (folder / f"{posted.print_job_id}.escpos").read_bytes().startswith(b"\x1b@")
+    assert (folder / f"{name}.escpos").read_bytes().startswith(b"\x1b@")
     with database.reader() as uow:
         assert waiting_jobs(uow, settings) == []
     assert print_waiting(database, settings) == []  # nothing prints twice

@@ -1,0 +1,77 @@
+"""Printing a committed receipt: drawer pulse first, then every copy; a failure is reported, never raised."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from receipts.errors import PrinterError
+from receipts.escpos_render import render_escpos
+from receipts.layout import render_text
+from receipts.model import Receipt
+from receipts.printers import ReceiptPrinter
+
+
+@dataclass(frozen=True)
+class DrawerPulse:
+    """How the printer opens the cash drawer (settings.cash_drawer: pin, on_ms, off_ms)."""
+
+    pin: int = 2
+    on_ms: int = 100
+    off_ms: int = 200
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What happened at the printer. The payment stands either way (rule 4)."""
+
+    job_ids: tuple[str, ...]  # jobs the printer accepted, in order
+    error: PrinterError | None = None  # why printing stopped; the receipt waits for a reprint
+    drawer_opened: bool = False
+    drawer_error: PrinterError | None = None  # shown to the cashier, never fatal
+
+    @property
+    def printed(self) -> bool:
+        return self.error is None
+
+
+def print_receipt(
+    printer: ReceiptPrinter,
+    receipt: Receipt,
+    *,
+    columns: int,
+    profile: str = "default",
+    symbol: str = "$",
+    drawer: DrawerPulse | None = None,
+    job_id: str | None = None,
+) -> PrintOutcome:
+    """Kick the drawer when the receipt moves cash and ``drawer`` is given, then print ``receipt.copies`` copies.
+
+    The drawer goes first and on its own so the cashier can make change even when the paper is out.
+    Job ids are ``job_id`` (default: the receipt number, plus ``-reprint`` for a reprint) and
+    ``-copyN`` when there is more than one copy. Nothing here raises ``PrinterError``.
+    """
+    drawer_opened = False
+    drawer_error: PrinterError | None = None
+    if drawer is not None and receipt.opens_drawer:
+        try:
+            printer.kick_drawer(drawer.pin, drawer.on_ms, drawer.off_ms)
+            drawer_opened = True
+        except PrinterError as exc:
+            drawer_error = exc
+
+    base = job_id or receipt.receipt_number + ("-reprint" if receipt.reprint else "")
+    copies = max(1, receipt.copies)
+    accepted: list[str] = []
+    error: PrinterError | None = None
+    for number in range(1, copies + 1):
+        copy = dataclasses.replace(receipt, copy=number, copies=copies)
+        this_job = f"{base}-copy{number}" if copies > 1 else base
+        try:
+            escpos = render_escpos(copy, columns, profile=profile, symbol=symbol)
+            printer.send(this_job, escpos, render_text(copy, columns, symbol=symbol))
+        except PrinterError as exc:
+            error = exc
+            break
+        accepted.append(this_job)
+    return PrintOutcome(tuple(accepted), error, drawer_opened, drawer_error)
