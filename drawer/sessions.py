@@ -7,14 +7,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from batches.service import open_batch
 from pos.core import audit
 from pos.core.clock import business_date, timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import InputError, PosError
-from pos.core.models import DrawerSession
+from pos.core.models import Batch, DrawerSession
 from pos.core.money import format_cents
 from pos.core.settings import Settings
 
@@ -88,14 +88,25 @@ def expected_float(uow: UnitOfWork, settings: Settings) -> int:
     return settings.drawer.standard_float_cents if last is None else last
 
 
-def current_drawer(uow: UnitOfWork, settings: Settings, operator_id: str) -> DrawerView | None:
-    table = DrawerSession.__table__.c
-    row = uow.session.connection().execute(
-        select(table.id, table.batch_id, table.terminal_id, table.operator_id, table.business_date, table.opened_at,
-               table.float_cents, table.expected_float_cents)
-        .where(table.terminal_id == settings.terminal.id, table.operator_id == operator_id, table.status == "open")
-    ).first()
-    return None if row is None else DrawerView(*row)
+_DRAWER = DrawerSession.__table__.c
+_BATCH = Batch.__table__.c
+_CURRENT = (select(_DRAWER.id, _DRAWER.batch_id, _DRAWER.terminal_id, _DRAWER.operator_id, _DRAWER.business_date,
+                   _DRAWER.opened_at, _DRAWER.float_cents, _DRAWER.expected_float_cents, _BATCH.status)
+            .join_from(DrawerSession.__table__, Batch.__table__, _BATCH.id == _DRAWER.batch_id)
+            .where(_DRAWER.terminal_id == bindparam("terminal"), _DRAWER.operator_id == bindparam("operator"),
+                   _DRAWER.status == "open"))
+
+
+def current_drawer(uow: UnitOfWork, settings: Settings, operator_id: str, *, batch_must_be_open: bool = False
+                   ) -> DrawerView | None:
+    """This operator's open drawer on this terminal; with ``batch_must_be_open``, refuse a closed batch."""
+    row = uow.session.connection().execute(_CURRENT, {"terminal": settings.terminal.id,
+                                                      "operator": operator_id}).first()
+    if row is None:
+        return None
+    if batch_must_be_open and row[-1] != "open":
+        raise DrawerError("This drawer's counter batch is closed: nothing more can be posted in it")
+    return DrawerView(*row[:-1])
 
 
 def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> DrawerOpened:

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from pos.core.clock import timestamp
@@ -38,6 +38,13 @@ class AuditVerified:
     problem: str | None = None
 
 
+_HEAD = AuditHead.__table__.c
+_LOCK_HEAD = select(_HEAD.last_seq, _HEAD.last_hash).where(_HEAD.id == 1).with_for_update()
+_INSERT_ENTRY = insert(AuditEntry.__table__)
+_MOVE_HEAD = (update(AuditHead.__table__).where(_HEAD.id == 1)
+              .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
+
+
 def canonical_details(details: dict[str, Any]) -> str:
     return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
@@ -53,20 +60,18 @@ def entry_hash(key: str, *, seq: int, at: str, terminal_id: str, operator_id: st
 def record(session: Session, *, key: str, terminal_id: str, kind: str, operator_id: str | None = None,
            approver_id: str | None = None, details: dict[str, Any] | None = None) -> AuditRecord:
     """Append one entry in the caller's transaction; it commits or rolls back with the act."""
-    # Core statements, not ORM objects: this runs inside every posting and is on its hot path.
+    # Prebuilt Core statements, not ORM objects: this runs inside every posting, on its hot path.
     connection = session.connection()
-    last_seq, last_hash = connection.execute(
-        select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()).one()
+    last_seq, last_hash = connection.execute(_LOCK_HEAD).one()
     seq = last_seq + 1
     at = timestamp()
     encoded = canonical_details(details or {})
     own_hash = entry_hash(key, seq=seq, at=at, terminal_id=terminal_id, operator_id=operator_id,
                           approver_id=approver_id, kind=kind, details=encoded, prev_hash=last_hash)
-    connection.execute(insert(AuditEntry.__table__).values(
-        seq=seq, at=at, terminal_id=terminal_id, operator_id=operator_id, approver_id=approver_id, kind=kind,
-        details=encoded, prev_hash=last_hash, hash=own_hash))
-    connection.execute(update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1)
-                    .values(last_seq=seq, last_hash=own_hash))
+    connection.execute(_INSERT_ENTRY, {"seq": seq, "at": at, "terminal_id": terminal_id, "operator_id": operator_id,
+                                       "approver_id": approver_id, "kind": kind, "details": encoded,
+                                       "prev_hash": last_hash, "hash": own_hash})
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": own_hash})
     return AuditRecord(seq, at, terminal_id, operator_id, approver_id, kind, details or {})
 
 

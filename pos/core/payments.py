@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
-from batches.service import require_open
 from drawer.sessions import DrawerError, current_drawer
 from pos.core import audit
 from pos.core.account_views import AccountView
@@ -266,10 +265,9 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     pending = [w for w in review.warnings if w.kind not in command.acknowledged]
     if pending:
         raise PaymentNeedsConfirmation(pending)
-    drawer = current_drawer(uow, settings, command.operator_id)
+    drawer = current_drawer(uow, settings, command.operator_id, batch_must_be_open=True)
     if drawer is None:
         raise DrawerError("Open your drawer on this terminal before taking a payment")
-    require_open(uow.session, drawer.batch_id)
     txn_id = str(uuid.uuid4())
     receipt_number = next_receipt_number(uow, settings.terminal.id)
     try:
@@ -285,10 +283,7 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     _add_lines_and_tenders(uow, txn_id, review.lines, review.tenders, sign=1)
     paid = [{"a": line.amount_cents, "n": line.account.account_number} for line in review.lines if line.account]
     if paid:
-        uow.session.connection().execute(
-            text("UPDATE account SET balance_cents = balance_cents - :a, "
-                 "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
-                 "WHERE account_number = :n"), paid)
+        uow.session.connection().execute(_PAY_ACCOUNT, paid)
     job_id = _print_job(uow, txn_id, "receipt", settings, command.operator_id)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="payment_posted", operator_id=command.operator_id,
@@ -304,23 +299,33 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
                          job_id, any(t.type == "cash" for t in review.tenders))
 
 
+_BUMP_RECEIPT = text("UPDATE receipt_counter SET last_number = last_number + 1 WHERE terminal_id = :t "
+                     "RETURNING last_number")
+_FIRST_RECEIPT = text("INSERT INTO receipt_counter (terminal_id, last_number) VALUES (:t, 0) "
+                      "ON CONFLICT (terminal_id) DO NOTHING")
+_PAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents - :a, "
+                    "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
+                    "WHERE account_number = :n")
+_INSERTS: dict[str, object] = {}
+
+
 def next_receipt_number(uow: UnitOfWork, terminal_id: str) -> str:
     """The terminal's next number, taken inside the posting transaction (rolled back with it)."""
-    bump = text("UPDATE receipt_counter SET last_number = last_number + 1 WHERE terminal_id = :t "
-                "RETURNING last_number")
     connection = uow.session.connection()
-    number = connection.execute(bump, {"t": terminal_id}).scalar_one_or_none()
+    number = connection.execute(_BUMP_RECEIPT, {"t": terminal_id}).scalar_one_or_none()
     if number is None:
-        connection.execute(text("INSERT INTO receipt_counter (terminal_id, last_number) VALUES (:t, 0) "
-                                 "ON CONFLICT (terminal_id) DO NOTHING"), {"t": terminal_id})
-        number = connection.execute(bump, {"t": terminal_id}).scalar_one()
+        connection.execute(_FIRST_RECEIPT, {"t": terminal_id})
+        number = connection.execute(_BUMP_RECEIPT, {"t": terminal_id}).scalar_one()
     return f"{terminal_id}-{number:06d}"
 
 
 def _insert(uow: UnitOfWork, table, rows: list[dict]) -> None:  # noqa: ANN001 - a SQLModel table class
     """Core INSERT of plain rows: the posting path builds no ORM objects (they cost more than the commit)."""
     if rows:
-        uow.session.connection().execute(insert(table.__table__), rows)
+        statement = _INSERTS.get(table.__tablename__)
+        if statement is None:
+            statement = _INSERTS[table.__tablename__] = insert(table.__table__)
+        uow.session.connection().execute(statement, rows)
 
 
 def _add_lines_and_tenders(uow: UnitOfWork, txn_id: str, lines, tenders, *, sign: int) -> None:  # noqa: ANN001
