@@ -181,3 +181,43 @@ def build_demo(settings: Settings, *, accounts: int = 5000, progress: Callable[[
         return True
     finally:
         database.dispose()
+
+
+@dataclass(frozen=True)
+class SampleStub:
+    """A bill stub a demo user can 'scan' by typing its scan line into the lookup box."""
+
+    label: str
+    account_number: str
+    name: str
+    amount_due_cents: int
+    scan_line: str
+
+
+def sample_stubs(settings: Settings) -> list[SampleStub]:
+    """One stub per kind of account worth trying: ordinary, shut-off pending, cash only, on an arrangement."""
+    from sqlalchemy import text
+
+    from pos.core.db import open_database
+    from pos.core.scanline import make_scan_line
+
+    kinds = (
+        ("ordinary account", "status = 'active' AND past_due_cents = 0 AND cash_only = false "
+                             "AND arrangement_installment_cents IS NULL AND balance_cents > 0"),
+        ("shut-off pending", "status = 'shutoff_pending' AND past_due_cents > 0 AND cash_only = false"),
+        ("cash only", "cash_only = true AND balance_cents > 0"),
+        ("payment arrangement", "arrangement_installment_cents IS NOT NULL AND status = 'active'"),
+    )
+    database = open_database(settings.database_url(), migrate=False)
+    stubs = []
+    try:
+        with database.reader() as uow:
+            for label, condition in kinds:
+                row = uow.execute(text(f"SELECT account_number, name, balance_cents FROM account WHERE {condition} "
+                                       "ORDER BY account_number LIMIT 1")).first()
+                if row is not None:
+                    stubs.append(SampleStub(label, row[0], row[1], row[2],
+                                            make_scan_line(row[0], row[2], settings.scan_line)))
+    finally:
+        database.dispose()
+    return stubs

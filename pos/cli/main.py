@@ -69,6 +69,16 @@ def demo(
     for person in DEMO_OPERATORS:
         table.add_row(person.operator_id, person.pin, person.role, person.name)
     console.print(table)
+    from pos.core.money import format_cents
+    from pos.demo import sample_stubs
+
+    stubs = Table(title="Sample bill stubs: type a scan line into the lookup box as a scanner would")
+    stubs.add_column("Scan line", no_wrap=True, min_width=21)
+    for heading in ("Account", "Name", "Amount due", "Kind"):
+        stubs.add_column(heading)
+    for stub in sample_stubs(demo_config):
+        stubs.add_row(stub.scan_line, stub.account_number, stub.name, format_cents(stub.amount_due_cents), stub.label)
+    console.print(stubs)
     if no_tui:
         return
     if sys.stdin.isatty():
