@@ -19,6 +19,10 @@ def config(tmp_path, monkeypatch):
     file.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "pos.db"}"\n'
                     f'[security]\naudit_key = "cli-test-key-123"\n', encoding="utf-8")
     monkeypatch.setenv("POS_CONFIG", str(file))
+    from pos.cli.common import state
+
+    state.config = None
+    state.settings = None  # what an earlier test's CLI call loaded
     return file
 
 
@@ -123,3 +127,33 @@ def test_fee_codes_import_and_list(config, tmp_path):
     assert pos("feecodes", "import", str(path)).exit_code == 0
     codes = json.loads(pos("feecodes", "list", "--json").stdout)
     assert {"PERMIT-BKF", "CIT-PARK", "BKF-TEST", "RECONNECT", "DEPOSIT"} <= {c["code"] for c in codes}
+
+
+def test_receipt_show_waiting_and_print(config, tmp_path):
+    import uuid
+
+    from sqlalchemy import text
+
+    from drawer.sessions import OpenDrawer, open_drawer
+    from pos.cli.common import database, settings
+    from pos.core.payments import LineEntry, PostPayment, post_payment
+    from pos.core.tenders import TenderEntry
+    from pos.demo import build_demo
+
+    build_demo(settings(), accounts=20)
+    with database() as db:
+        with db.unit_of_work() as uow:
+            open_drawer(uow, OpenDrawer("amy", {10000: 2}), settings())
+        with db.reader() as uow:
+            number = uow.execute(text("SELECT account_number FROM account WHERE cash_only = false LIMIT 1")).scalar()
+        with db.unit_of_work() as uow:
+            post_payment(uow, PostPayment(str(uuid.uuid4()), "amy", (LineEntry(1500, number),),
+                                          (TenderEntry("cash", 2000),),
+                                          acknowledged=frozenset({"overpayment", "below_installment",
+                                                                  "inactive_account"})), settings())
+    shown = pos("receipt", "show", "t01-000001")
+    assert shown.exit_code == 0, shown.output
+    assert "T01-000001" in shown.stdout and "Change" in shown.stdout
+    assert [j["receipt_number"] for j in json.loads(pos("receipt", "waiting", "--json").stdout)] == ["T01-000001"]
+    assert "Printed T01-000001" in pos("receipt", "print").stdout
+    assert json.loads(pos("receipt", "waiting", "--json").stdout) == []
