@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from pos.core.clock import timestamp
@@ -27,11 +26,3 @@ def open_batch(session: Session, *, kind: str, terminal_id: str, operator_id: st
                   business_date=business_date, opened_at=timestamp(), opened_by=operator_id)
     session.add(batch)
     return batch
-
-
-def require_open(session: Session, batch_id: str) -> None:
-    status = session.connection().execute(select(Batch.__table__.c.status).where(Batch.__table__.c.id == batch_id)).scalar_one_or_none()
-    if status is None:
-        raise BatchError(f"batch {batch_id} does not exist")
-    if status != "open":
-        raise BatchError(f"batch {batch_id[:8]} is closed: nothing more can be posted or voided in it")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert, or_, select, text
@@ -148,18 +148,6 @@ class PaymentSummary:
     voided_by: str | None = None
     voids: str | None = None
     batch_open: bool = True
-
-
-@dataclass(frozen=True)
-class PaymentDetail:
-    summary: PaymentSummary
-    business_date: date
-    approved_by: str | None
-    note: str | None
-    turnoff_pulled: bool
-    change_cents: int
-    lines: tuple[dict, ...] = field(default_factory=tuple)
-    tenders: tuple[dict, ...] = field(default_factory=tuple)
 
 
 # Reviewing ------------------------------------------------------------------------------------
