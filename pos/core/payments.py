@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
