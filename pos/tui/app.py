@@ -1,4 +1,4 @@
-"""The counter application: sign-in, home and lookup screens, global keys, the one place errors show."""
+"""The counter application: its screens, global keys, and the one place errors show."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ from textual.worker import Worker, WorkerState
 
 from pos.core.errors import PosError
 from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.drawer import OpenDrawerScreen
 from pos.tui.screens.home import HomeScreen
 from pos.tui.screens.lookup import LookupScreen
+from pos.tui.screens.payment import PaymentScreen
+from pos.tui.screens.payments import PaymentsScreen
 from pos.tui.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
@@ -24,11 +27,14 @@ if TYPE_CHECKING:
     from pos.core.operators import OperatorView
     from pos.core.settings import Settings
 
-SIGNED_IN_MODES = ("home", "lookup")
+# Kept while the operator is signed in (an interrupted payment is where it was left); dropped at sign-out.
+SIGNED_IN_MODES = {"home": HomeScreen, "lookup": LookupScreen, "payment": PaymentScreen,
+                   "payments": PaymentsScreen, "drawer": OpenDrawerScreen}
+NAVIGATION = ("sign_out", "lookup", "home", "payment", "payments", "open_drawer")
 
 
 class PosApp(App[None]):
-    """One terminal. Signed out it shows only the sign-in screen; signed in, home and lookup."""
+    """One terminal. Signed out it shows only the sign-in screen; signed in, the counter's screens."""
 
     CSS_PATH = "pos.tcss"
     TITLE = "pos"
@@ -82,8 +88,8 @@ class PosApp(App[None]):
             return
         self.operator = event.operator
         operator, settings = event.operator, self.settings
-        self.add_mode("home", lambda: HomeScreen(settings, operator))
-        self.add_mode("lookup", lambda: LookupScreen(settings, operator))
+        for mode, screen_class in SIGNED_IN_MODES.items():
+            self.add_mode(mode, lambda screen_class=screen_class: screen_class(settings, operator))
         self.switch_mode("home")
         self.clear_notifications()  # a refusal shown before this sign-in is no longer news
         self._last_key_at = time.monotonic()
@@ -156,14 +162,45 @@ class PosApp(App[None]):
         if isinstance(lookup, LookupScreen):
             lookup.look_up(event.entry)
 
+    @on(LookupScreen.PaymentRequested)
+    async def _pay_from_lookup(self, event: LookupScreen.PaymentRequested) -> None:
+        await self.switch_mode("payment")
+        payment = self.screen_stack[0]
+        if isinstance(payment, PaymentScreen):
+            await payment.add_account(event.account, event.stub)
+
+    @on(PaymentScreen.NextCustomer)
+    async def _next_customer(self) -> None:
+        await self.switch_mode("lookup")
+        lookup = self.screen_stack[0]
+        if isinstance(lookup, LookupScreen):
+            lookup.action_new_lookup()
+
+    @on(OpenDrawerScreen.DrawerOpened)
+    async def _drawer_opened(self, event: OpenDrawerScreen.DrawerOpened) -> None:
+        self.clear_notifications()  # what was refused on the way is no longer news
+        await self.switch_mode("home")
+        home = self.screen_stack[0]
+        if isinstance(home, HomeScreen):
+            home.drawer_opened(event.kick_error, event.difference_cents)
+
     def action_lookup(self) -> None:
         self.switch_mode("lookup")
 
     def action_home(self) -> None:
         self.switch_mode("home")
 
+    def action_payment(self) -> None:
+        self.switch_mode("payment")
+
+    def action_payments(self) -> None:
+        self.switch_mode("payments")
+
+    def action_open_drawer(self) -> None:
+        self.switch_mode("drawer")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("sign_out", "lookup", "home"):
+        if action in NAVIGATION:
             return self.operator is not None
         if action == "quit":
             # Nobody leaves the program signed in: sign out first.
@@ -183,6 +220,11 @@ class PosApp(App[None]):
             yield SystemCommand("Account lookup", "Find an account by number, name, address or stub (F2 on home)",
                                 self.action_lookup)
             yield SystemCommand("Home", "Back to the home screen", self.action_home)
+            yield SystemCommand("Payment", "The payment being taken, as it was left (F4 on home)", self.action_payment)
+            yield SystemCommand("Today's payments", "This drawer's payments: read, reprint, void (F5 on home)",
+                                self.action_payments)
+            yield SystemCommand("Open drawer", "Count the float and open your drawer (F3 on home)",
+                                self.action_open_drawer)
             yield SystemCommand("Sign out", "Sign out of this terminal (ctrl+o)", self.action_sign_out)
         if screen.query("HelpPanel"):
             yield SystemCommand("Keys", "Hide the keys panel", self.action_hide_help_panel)
@@ -197,6 +239,10 @@ class PosApp(App[None]):
 
     @on(CounterScreen.WorkFailed)
     def _screen_work_failed(self, event: CounterScreen.WorkFailed) -> None:
+        self._show_failure(event.error)
+
+    @on(CounterScreen.Refused)
+    def _screen_refused(self, event: CounterScreen.Refused) -> None:
         self._show_failure(event.error)
 
     def _show_failure(self, error: BaseException) -> None:

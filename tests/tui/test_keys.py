@@ -74,3 +74,36 @@ async def test_command_palette_opens_the_lookup_screen(settings):
         await settle(pilot)
 
         assert pilot.app.screen.__class__.__name__ == "LookupScreen"
+
+
+async def test_every_binding_of_the_counter_screens_and_dialogs_is_shown_in_the_footer(settings):
+    from pos.core.scanline import make_scan_line
+    from tests.tui.conftest import ORDINARY, accounts_where, open_drawer_for, signed_in
+
+    [(number, balance, _)] = accounts_where(settings, ORDINARY)
+    open_drawer_for(settings)  # the count sheet's keys: see test_drawer
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await assert_all_in_footer(pilot, "enter", "f2", "f4", "f5", "ctrl+o")  # home, drawer open
+        await pilot.press("f4")
+        await settle(pilot)
+        await assert_all_in_footer(pilot, "enter", "f2", "f3", "f6", "f7", "f8", "f9", "f12", "ctrl+r", "ctrl+n",
+                                   "escape")  # an empty payment, the add box
+        await burst(pilot, *make_scan_line(number, balance, settings.scan_line), "enter")
+        await assert_all_in_footer(pilot, "enter", "f12", "ctrl+r")  # a payment's field
+        for key in ("f8", "f9", "ctrl+n"):  # the tender chooser, the note, "drop this payment?"
+            await pilot.press(key)
+            await settle(pilot)
+            await assert_all_in_footer(pilot, "escape")
+            await pilot.press("escape")
+        await pilot.press("enter")
+        await settle(pilot)
+        await assert_all_in_footer(pilot, "enter", "f2", "escape")  # posted
+        await pilot.press("escape", "f5")
+        await settle(pilot)
+        await assert_all_in_footer(pilot, "enter", "f5", "f8", "escape")  # today's payments
+        await pilot.press("f8")
+        await assert_all_in_footer(pilot, "enter", "escape")  # the void's reason
+
+        titles = {command.title for command in pilot.app.get_system_commands(pilot.app.screen)}
+        assert {"Payment", "Today's payments", "Open drawer"} <= titles

@@ -1,12 +1,16 @@
-"""What every counter screen shares: a worker that failed is reported up to the app, which shows it."""
+"""What every counter screen shares: failures and refusals travel up to the app, which shows them in one place."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from pos.core.errors import PosError
 
 
 class CounterScreen(Screen[None]):
@@ -19,7 +23,17 @@ class CounterScreen(Screen[None]):
         worker: Worker
         error: BaseException
 
+    @dataclass
+    class Refused(Message):
+        """What was typed was refused before any work started (``error`` names the field); nothing changed."""
+
+        error: PosError
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker.StateChanged does not bubble, so the app would never see a screen's failures.
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.post_message(self.WorkFailed(event.worker, event.worker.error))
+
+    def refuse(self, error: PosError) -> None:
+        """Have the app show ``error`` where every error is shown."""
+        self.post_message(self.Refused(error))

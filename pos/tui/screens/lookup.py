@@ -10,11 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 from textual.worker import Worker
 
+from pos.core.errors import InputError
+from pos.core.tenders import refuse_card_number
 from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.account_card import AccountCard
+from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.lookup_box import LookupBox
 from pos.tui.widgets.results_table import ResultsTable
 from pos.tui.widgets.status_bar import StatusBar
@@ -31,6 +34,7 @@ class LookupScreen(CounterScreen):
 
     BINDINGS = [
         Binding("f2", "new_lookup", "New lookup", show=True),
+        Binding("f4", "pay", "Pay", show=True),
         Binding("escape", "back", "Back", show=True),
     ]
 
@@ -51,6 +55,13 @@ class LookupScreen(CounterScreen):
         stub: StubScanned | None
         from_results: bool
 
+    @dataclass
+    class PaymentRequested(Message):
+        """The cashier takes a payment for the account on the card (with the stub it was scanned from)."""
+
+        account: AccountView
+        stub: StubScanned | None
+
     def __init__(self, settings: Settings, operator: OperatorView) -> None:
         super().__init__()
         self.settings = settings
@@ -68,7 +79,7 @@ class LookupScreen(CounterScreen):
             with ContentSwitcher(initial="results", id="lookup-views"):
                 yield ResultsTable(id="results")
                 yield AccountCard(currency_symbol=self.settings.money.currency_symbol, id="account")
-        yield Footer()
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lookup-box", LookupBox).focus()
@@ -118,6 +129,14 @@ class LookupScreen(CounterScreen):
         self.query_one("#lookup-views", ContentSwitcher).current = "results"
         self._say("Scan a stub or type, then Enter.")
 
+    def action_pay(self) -> None:
+        """The account on the card goes onto the payment; without a card, the payment screen as it was left."""
+        card = self.query_one("#account", AccountCard)
+        if self.query_one("#lookup-views", ContentSwitcher).current == "account" and card.account is not None:
+            self.post_message(self.PaymentRequested(card.account, card.stub))
+        else:
+            self.app.switch_mode("payment")
+
     def action_back(self) -> None:
         """Card → the results it came from → the lookup box → home."""
         views = self.query_one("#lookup-views", ContentSwitcher)
@@ -136,11 +155,19 @@ class LookupScreen(CounterScreen):
 
     def _start(self, entry: str) -> None:
         self._serial += 1
-        # The entry stays readable, and the next key or scan replaces it instead of adding to it.
-        self.query_one("#lookup-box", LookupBox).select_all()
         # Whatever was on screen belongs to the last customer: take it away before looking up.
         self.query_one("#results", ResultsTable).clear()
         self.query_one("#lookup-views", ContentSwitcher).current = "results"
+        box = self.query_one("#lookup-box", LookupBox)
+        try:
+            refuse_card_number("lookup", entry)
+        except InputError as error:
+            box.clear()  # a card number is neither looked up, nor left on the screen
+            self._say("Nothing looked up: a card number is never typed here.")
+            self.refuse(error)
+            return
+        # The entry stays readable, and the next key or scan replaces it instead of adding to it.
+        box.select_all()
         self._say("Looking up…")
         self._worker = self._look_up(self._serial, entry)
 

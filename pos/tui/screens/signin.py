@@ -9,9 +9,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Middle, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from pos.tui.screens.base import CounterScreen
+from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.sign_in_field import SignInField
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class SignInScreen(CounterScreen):
             yield Label("PIN", classes="signin-label")
             yield SignInField(id="pin", password=True, restrict=r"[0-9]*", max_length=12, placeholder="digits")
             yield Static("", id="signin-message", markup=False)
-        yield Footer()
+        yield CounterFooter()
 
     def on_mount(self) -> None:
         self.query_one("#operator-id", Input).focus()
