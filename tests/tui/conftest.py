@@ -75,7 +75,7 @@ def settings(demo_settings_for) -> Settings:  # noqa: ANN001
 
 async def settle(pilot: Pilot) -> None:
     """Let every worker finish and every message it posted be handled."""
-    for _ in range(3):  # a message handled after one round may start another worker
+    for _ in range(5):  # a message handled after one round may start another worker (void → list → receipt)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in pilot.app.workers):

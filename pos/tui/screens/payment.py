@@ -764,6 +764,7 @@ class PaymentScreen(CounterScreen):
         self._acknowledged = frozenset()
         self._posted = None
         self._print_waiting = False
+        self._reviewed_input = None
         self.query_one("#note-line", Static).update("")
         self._update("#warnings-line", "")
         self.query_one("#posted-receipt", ReceiptPreview).clear()

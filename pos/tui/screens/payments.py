@@ -153,7 +153,10 @@ class PaymentsScreen(CounterScreen):
         if event.serial != self._serial:
             return
         table = self.query_one("#payments-table", PaymentsTable)
+        chosen = table.selected
         table.show(event.summaries, currency_symbol=self.settings.money.currency_symbol)
+        if chosen is not None and not event.search:
+            table.select_receipt(chosen.receipt_number)  # a reload keeps the row the cashier was on
         count = len(event.summaries)
         noun = "payment" if count == 1 else "payments"
         if not event.drawer_open:
