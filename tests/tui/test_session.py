@@ -59,11 +59,11 @@ async def test_idle_terminal_signs_out_and_audits_reason_idle(demo_settings_for)
 
 
 async def test_keys_pressed_keep_the_operator_signed_in(demo_settings_for):
-    settings = demo_settings_for(terminal={"idle_signout_seconds": 1})
+    settings = demo_settings_for(terminal={"idle_signout_seconds": 3})
     async with make_app(settings).run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        for _ in range(3):  # 1.8 s in all, never 1 s without a key
-            await pilot.pause(0.6)
+        for _ in range(8):  # 4 s in all, longer than the idle time, but never 3 s without a key (even on a busy CI)
+            await pilot.pause(0.5)
             await pilot.press("end")
 
         assert isinstance(pilot.app.screen, HomeScreen)
