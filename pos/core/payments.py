@@ -246,8 +246,12 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     """Post in one transaction: payment, lines, tenders, receipt number, audit entry and print job.
 
     The idempotency key is unique in the database: a second post of the same attempt fails to insert
-    and reports the first one instead, so the happy path pays no extra query for it.
+    and reports the first one instead. A retry is also recognised before the review, so a payment whose
+    answer was lost is reported as posted rather than warned about again (its balance already changed).
     """
+    replay = _posted_with_key(uow, command.idempotency_key)
+    if replay is not None:
+        return replay
     review = review_payment(uow, command, settings)
     pending = [w for w in review.warnings if w.kind not in command.acknowledged]
     if pending:

@@ -70,11 +70,11 @@ async def test_a_cashier_voids_her_own_payment_once(settings):
         [(void_receipt,)] = query_database(settings, "SELECT receipt_number FROM payment_txn WHERE kind = 'void'")
         for _ in range(40):  # the list reloads, then the chosen row's receipt loads: two workers after the void
             words = screen_words(pilot)
-            if f"VOIDED {void_receipt}" in words and f"VOID OF {receipt}" in words:
+            if f"VOIDED {void_receipt}" in words and f"VOIDS {receipt}" in words:
                 break
             await pilot.pause(0.05)
         assert f"Receipt {receipt} voided by void receipt {void_receipt}." in words
-        assert f"VOIDED {void_receipt}" in words and f"VOID OF {receipt}" in words
+        assert f"VOIDED {void_receipt}" in words and f"VOIDS {receipt}" in words
 
         await pilot.press("down")  # the void is the newest row; the payment is under it
         await give_a_reason(pilot, "again")

@@ -34,7 +34,7 @@ from pos.tui.widgets.change_display import ChangeDisplay
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.form_field import FormField
 from pos.tui.widgets.line_row import LineRow
-from pos.tui.widgets.receipt_preview import ReceiptPreview
+from pos.tui.widgets.posted_payment import PostedPayment
 from pos.tui.widgets.status_bar import StatusBar
 from pos.tui.widgets.tender_row import TenderRow
 
@@ -161,15 +161,7 @@ class PaymentScreen(CounterScreen):
                     yield Static("", id="totals", markup=False)
                     yield ChangeDisplay(currency_symbol=self.symbol, id="entry-change")
                 yield Static("Scan a stub or type in the add box, then Enter.", id="payment-message", markup=False)
-            with Vertical(id="payment-posted"):
-                yield Static("", id="posted-title", markup=False)
-                with Horizontal(id="posted-top"):
-                    with Vertical(id="posted-facts"):
-                        yield ChangeDisplay(currency_symbol=self.symbol, id="posted-change")
-                        yield Static("", id="posted-turnoff", markup=False)
-                        yield Static("", id="print-status", markup=False)
-                        yield Static("Enter: next customer", id="posted-help", markup=False)
-                    yield ReceiptPreview(id="posted-receipt")
+            yield PostedPayment(currency_symbol=self.symbol, id="payment-posted")
         yield CounterFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -642,18 +634,7 @@ class PaymentScreen(CounterScreen):
         self._attempt_key = None  # posted: the next payment gets a new key
         self._state = "posted"
         self._print_waiting = False
-        money = self._money
-        title = f"PAID  Receipt {posted.receipt_number}  Total {money(posted.total_cents)}"
-        if posted.replayed:
-            title += "  (this payment was already posted: nothing was posted twice)"
-        self.query_one("#posted-title", Static).update(title)
-        self.query_one("#posted-change", ChangeDisplay).show_change(posted.change_cents)
-        turnoff = self.query_one("#posted-turnoff", Static)
-        turnoff.display = bool(posted.turnoff_accounts)
-        turnoff.update(f"TURN-OFF ORDER MUST BE PULLED: {', '.join(posted.turnoff_accounts)}. "
-                       "Tell the field crew now; the receipt says so too.")
-        self.query_one("#print-status", Static).update("Printing the receipt…")
-        self.query_one("#posted-receipt", ReceiptPreview).show(event.receipt_text)
+        self.query_one(PostedPayment).show(posted, event.receipt_text)
         self.query_one("#payment-views", ContentSwitcher).current = "payment-posted"
         self.set_focus(None)
         self.refresh_bindings()
@@ -673,13 +654,12 @@ class PaymentScreen(CounterScreen):
         outcome = report(event.results, event.receipt_number)
         self._print_waiting = outcome.waiting
         text = outcome.text + (" F5 prints it again." if outcome.waiting else "")
-        self.query_one("#print-status", Static).update(text)
-        self.query_one("#print-status").set_class(outcome.waiting, "-waiting")
+        self.query_one(PostedPayment).say_printing(text, waiting=outcome.waiting)
         self.refresh_bindings()
 
     def action_print_again(self) -> None:
         if self._posted is not None:
-            self.query_one("#print-status", Static).update("Printing the receipt again…")
+            self.query_one(PostedPayment).say_printing("Printing the receipt again…")
             self._print(self._posted.receipt_number)
 
     def action_next_customer(self) -> None:
@@ -747,7 +727,8 @@ class PaymentScreen(CounterScreen):
             self._mark(self._field_named(getattr(error, "field", None)))
         elif event.worker.group == "print":
             self._print_waiting = True
-            self.query_one("#print-status", Static).update(f"Receipt waiting: {message}. F5 prints it again.")
+            self.query_one(PostedPayment).say_printing(f"Receipt waiting: {message}. F5 prints it again.",
+                                                       waiting=True)
             self.refresh_bindings()
         elif event.worker.group == "add-account":
             self._say(f"Nothing added: {message}")
@@ -767,7 +748,7 @@ class PaymentScreen(CounterScreen):
         self._reviewed_input = None
         self.query_one("#note-line", Static).update("")
         self._update("#warnings-line", "")
-        self.query_one("#posted-receipt", ReceiptPreview).clear()
+        self.query_one(PostedPayment).clear()
         self._show_turnoff(())
         self._show_totals()
         self.query_one("#payment-views", ContentSwitcher).current = "payment-entry"

@@ -40,12 +40,13 @@ class PaymentsTable(DataTable):
         self.summaries: dict[str, PaymentSummary] = {}
 
     def on_mount(self) -> None:
-        self.add_column("Receipt", key="receipt")
-        self.add_column("Time", key="time")
-        self.add_column("Accounts", key="accounts")
-        self.add_column("Tenders", key="tenders")
-        self.add_column(Text("Total", justify="right"), key="total")
-        self.add_column("Status", key="status")
+        # Fixed widths: the row fits beside the receipt, and a reload never waits to be measured again.
+        self.add_column("Receipt", key="receipt", width=10)
+        self.add_column("Time", key="time", width=5)
+        self.add_column("Accounts", key="accounts", width=12)
+        self.add_column("Tenders", key="tenders", width=8)
+        self.add_column(Text("Total", justify="right"), key="total", width=10)
+        self.add_column("Status", key="status", width=17)
 
     def show(self, summaries: list[PaymentSummary], *, currency_symbol: str = "$") -> None:
         self.clear()
@@ -53,7 +54,7 @@ class PaymentsTable(DataTable):
         for summary in summaries:
             accounts = ", ".join(summary.accounts) or "fee"
             if len(accounts) > 12:
-                accounts = f"{summary.accounts[0]} +{len(summary.accounts) - 1}"
+                accounts = f"{summary.accounts[0]}+{len(summary.accounts) - 1}"
             tenders = "+".join(dict.fromkeys(TENDER_SHORT.get(t, t) for t in summary.tender_types))
             total = Text(format_cents(summary.total_cents, symbol=currency_symbol), justify="right")
             self.add_row(Text(summary.receipt_number), Text(_clock(summary.posted_at)), Text(accounts),
@@ -87,7 +88,7 @@ class PaymentsTable(DataTable):
 
 def status_text(summary: PaymentSummary) -> Text:
     if summary.kind == "void":
-        return Text(f"VOID OF {summary.voids}", style="bold")
+        return Text(f"VOIDS {summary.voids}", style="bold")
     if summary.voided_by:
         return Text(f"VOIDED {summary.voided_by}", style="bold red")
     return Text("posted" if summary.batch_open else "batch closed")

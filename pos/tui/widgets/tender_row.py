@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from pos.core.errors import InputError
 from pos.core.money import format_plain
 from pos.core.tenders import TENDER_LABELS, TenderEntry
 from pos.tui import entry
@@ -81,7 +82,7 @@ class TenderRow(Horizontal):
         """The amount if it is a valid one now, else None (for the running totals, while typing)."""
         try:
             return entry.amount_cents(self.amount.value, self.amount.field_name, settings)
-        except Exception:  # noqa: BLE001 - any refusal means "not an amount yet"
+        except InputError:  # not an amount yet
             return None
 
     def entry(self, settings: Settings) -> TenderEntry:
