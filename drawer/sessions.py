@@ -78,7 +78,7 @@ def count_total(counts: dict[int, int], settings: Settings) -> int:
     return total
 
 
-def expected_float(uow: UnitOfWork, settings: Settings) -> int:
+def expected_float_cents(uow: UnitOfWork, settings: Settings) -> int:
     """What the last close on this terminal left in the drawer, or the site's standard float."""
     last = uow.session.execute(
         select(DrawerSession.retained_float_cents)
@@ -124,7 +124,7 @@ def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> Dra
         if open_here.terminal_id == terminal:
             raise DrawerError(f"Terminal {terminal} already has an open drawer ({open_here.operator_id}'s)")
         raise DrawerError(f"You already have an open drawer on terminal {open_here.terminal_id}")
-    expected = expected_float(uow, settings)
+    expected = expected_float_cents(uow, settings)
     difference = float_cents - expected
     reason = (command.difference_reason or "").strip() or None
     if difference and not reason:

@@ -83,10 +83,10 @@ class OpenDrawerScreen(CounterScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count-sheet")
     def _load_count_sheet(self) -> None:
-        from drawer.sessions import denominations, expected_float
+        from drawer.sessions import denominations, expected_float_cents
 
         with self.app.connected_database().reader() as uow:
-            expected = expected_float(uow, self.settings)
+            expected = expected_float_cents(uow, self.settings)
         self.post_message(self.CountSheetReady(denominations(self.settings), expected))
 
     @on(CountSheetReady)
