@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from pos.cli import accounts, audit, operators, receipts
+from pos.cli import drawer as drawer_cli
 from pos.cli.common import PosGroup, console, database, err_console, print_error, settings, state, sub_app
 from pos.core.errors import PosError
 
@@ -21,6 +22,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(accounts.fee_app, name="feecodes")
 app.add_typer(receipts.app, name="receipt")
+app.add_typer(drawer_cli.app, name="drawer")
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 
