@@ -26,7 +26,7 @@ class DrawerError(PosError):
 @dataclass(frozen=True)
 class OpenDrawer:
     operator_id: str
-    counts: dict[int, int]  # denomination in cents (bill, coin or roll) → how many
+    counts: dict[str, int]  # denomination key (see ``denominations``) → how many
     difference_reason: str | None = None
 
 
@@ -40,11 +40,12 @@ class DrawerView:
     opened_at: str
     float_cents: int
     expected_float_cents: int
+    status: str = "open"  # open, or counting (the close count is saved; no more payments)
 
     @classmethod
     def of(cls, row: DrawerSession) -> "DrawerView":
         return cls(row.id, row.batch_id, row.terminal_id, row.operator_id, row.business_date, row.opened_at,
-                   row.float_cents, row.expected_float_cents)
+                   row.float_cents, row.expected_float_cents, row.status)
 
 
 @dataclass(frozen=True)
@@ -53,29 +54,42 @@ class DrawerOpened:
     difference_cents: int
 
 
-def denominations(settings: Settings) -> list[tuple[str, int]]:
-    """(label, cents) for every counted denomination, bills first, as the count screen shows them."""
-    found: list[tuple[str, int]] = []
-    for cents in settings.denominations.bills_cents:
-        found.append((f"{format_cents(cents)} bills", cents))
-    for cents in settings.denominations.coins_cents:
-        found.append((f"{format_cents(cents)} coins", cents))
-    for cents in settings.denominations.rolls_cents:
-        found.append((f"{format_cents(cents)} rolls", cents))
+@dataclass(frozen=True)
+class Denomination:
+    """A bill, coin or roll the drawer is counted in; ``key`` keeps a $1 bill apart from a $1 coin."""
+
+    key: str  # "bill:2000", "coin:25", "roll:1000"
+    label: str  # "$20.00 bills"
+    cents: int
+
+
+def denominations(settings: Settings) -> list[Denomination]:
+    """Every counted denomination, bills first, as the count screens show them."""
+    found: list[Denomination] = []
+    for kind, plural, values in (("bill", "bills", settings.denominations.bills_cents),
+                                 ("coin", "coins", settings.denominations.coins_cents),
+                                 ("roll", "rolls", settings.denominations.rolls_cents)):
+        found.extend(Denomination(f"{kind}:{cents}", f"{format_cents(cents)} {plural}", cents) for cents in values)
     return found
 
 
-def count_total(counts: dict[int, int], settings: Settings) -> int:
-    """Sum of a count by denomination; refuses unknown denominations and negative counts."""
-    known = {cents for _, cents in denominations(settings)}
+def count_total(counts: dict[str, int], settings: Settings) -> int:
+    """Sum of a count by denomination key; refuses unknown denominations and negative or fractional counts."""
+    known = {d.key: d for d in denominations(settings)}
     total = 0
-    for cents, how_many in counts.items():
-        if cents not in known:
-            raise InputError("denomination", f"{format_cents(cents)} is not a configured denomination")
+    for key, how_many in counts.items():
+        denomination = known.get(key)
+        if denomination is None:
+            raise InputError("denomination", f"{key!r} is not a configured denomination")
         if not isinstance(how_many, int) or isinstance(how_many, bool) or how_many < 0:
-            raise InputError(f"{format_cents(cents)} count", "must be a whole number, zero or more")
-        total += cents * how_many
+            raise InputError(f"{denomination.label} count", "must be a whole number, zero or more")
+        total += denomination.cents * how_many
     return total
+
+
+def counts_json(counts: dict[str, int]) -> str:
+    """A count as stored: denomination key → how many, zeros left out, in a stable order."""
+    return json.dumps({key: how_many for key, how_many in sorted(counts.items()) if how_many})
 
 
 def expected_float_cents(uow: UnitOfWork, settings: Settings) -> int:
@@ -91,19 +105,29 @@ def expected_float_cents(uow: UnitOfWork, settings: Settings) -> int:
 _DRAWER = DrawerSession.__table__.c
 _BATCH = Batch.__table__.c
 _CURRENT = (select(_DRAWER.id, _DRAWER.batch_id, _DRAWER.terminal_id, _DRAWER.operator_id, _DRAWER.business_date,
-                   _DRAWER.opened_at, _DRAWER.float_cents, _DRAWER.expected_float_cents, _BATCH.status)
+                   _DRAWER.opened_at, _DRAWER.float_cents, _DRAWER.expected_float_cents, _DRAWER.status, _BATCH.status)
             .join_from(DrawerSession.__table__, Batch.__table__, _BATCH.id == _DRAWER.batch_id)
             .where(_DRAWER.terminal_id == bindparam("terminal"), _DRAWER.operator_id == bindparam("operator"),
-                   _DRAWER.status == "open"))
+                   _DRAWER.status.in_(("open", "counting"))))
+# Posting holds a share lock on the batch until it commits: a close (which locks the batch for update)
+# waits for the payment, or the payment sees the closed batch. SQLite's writers are serialised anyway.
+_CURRENT_FOR_POSTING = _CURRENT.with_for_update(read=True, of=Batch.__table__)
 
 
 def current_drawer(uow: UnitOfWork, settings: Settings, operator_id: str, *, batch_must_be_open: bool = False
                    ) -> DrawerView | None:
-    """This operator's open drawer on this terminal; with ``batch_must_be_open``, refuse a closed batch."""
-    row = uow.session.connection().execute(_CURRENT, {"terminal": settings.terminal.id,
-                                                      "operator": operator_id}).first()
+    """This operator's drawer on this terminal (open, or being counted for close).
+
+    With ``batch_must_be_open`` (posting), refuse a drawer being counted or a closed batch, and hold the
+    batch until the transaction ends.
+    """
+    statement = _CURRENT_FOR_POSTING if batch_must_be_open else _CURRENT
+    row = uow.session.connection().execute(statement, {"terminal": settings.terminal.id,
+                                                       "operator": operator_id}).first()
     if row is None:
         return None
+    if batch_must_be_open and row[-2] != "open":
+        raise DrawerError("Your drawer is being counted for close: nothing more can be posted in it")
     if batch_must_be_open and row[-1] != "open":
         raise DrawerError("This drawer's counter batch is closed: nothing more can be posted in it")
     return DrawerView(*row[:-1])
@@ -114,7 +138,7 @@ def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> Dra
     float_cents = count_total(command.counts, settings)
     terminal = settings.terminal.id
     open_here = uow.session.execute(
-        select(DrawerSession).where(DrawerSession.status == "open",
+        select(DrawerSession).where(DrawerSession.status.in_(("open", "counting")),
                                     (DrawerSession.terminal_id == terminal)
                                     | (DrawerSession.operator_id == command.operator_id))
     ).scalars().first()
@@ -135,8 +159,7 @@ def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> Dra
                        business_date=today)
     row = DrawerSession(id=str(uuid.uuid4()), terminal_id=terminal, operator_id=command.operator_id,
                         batch_id=batch.id, status="open", business_date=today, opened_at=timestamp(),
-                        float_cents=float_cents, float_counts=json.dumps({str(k): v for k, v in
-                                                                          sorted(command.counts.items()) if v}),
+                        float_cents=float_cents, float_counts=counts_json(command.counts),
                         expected_float_cents=expected, float_difference_reason=reason if difference else None)
     uow.session.add(row)
     uow.session.flush()

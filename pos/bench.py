@@ -338,7 +338,7 @@ def _prepare_counter(url: str, terminals: int, accounts: int = 400) -> tuple[Any
             operators.add_operator(uow, operators.AddOperator(f"bench{index:02d}", f"Bench {index}", "cashier",
                                                               "2468", by=admin), settings)
         with database.unit_of_work() as uow:
-            open_drawer(uow, OpenDrawer(f"bench{index:02d}", {10000: 2}), terminal)
+            open_drawer(uow, OpenDrawer(f"bench{index:02d}", {"bill:10000": 2}), terminal)
     with database.reader() as uow:
         numbers = [row[0] for row in uow.execute(text(
             "SELECT account_number FROM account WHERE cash_only = false ORDER BY account_number LIMIT 200"))]

@@ -97,15 +97,37 @@ class Batch(SQLModel, table=True):
     closed_by: Optional[str] = Field(default=None, max_length=32)
 
 
+_NOT_CLOSED = text("status IN ('open', 'counting')")
+
+
+class Deposit(SQLModel, table=True):
+    """A bank deposit built from closed, verified drawers; its cash and items are listed on the slip."""
+
+    __tablename__ = "deposit"
+
+    id: str = Field(primary_key=True, max_length=36)
+    bag_number: str = Field(max_length=40, unique=True)
+    business_date: date
+    terminal_id: str = Field(max_length=16)
+    prepared_by: str = Field(max_length=32)
+    prepared_at: str = Field(max_length=40)
+    cash_counts: str = Field(sa_column=Column(Text, nullable=False))
+    cash_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    items_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 class DrawerSession(SQLModel, table=True):
     """One cashier, one drawer, one terminal, from opening to close."""
 
     __tablename__ = "drawer_session"
     __table_args__ = (
-        Index("ux_drawer_open_terminal", "terminal_id", unique=True, sqlite_where=text("status = 'open'"),
-              postgresql_where=text("status = 'open'")),
-        Index("ux_drawer_open_operator", "operator_id", unique=True, sqlite_where=text("status = 'open'"),
-              postgresql_where=text("status = 'open'")),
+        # A drawer being counted for close still holds its terminal and its cashier.
+        Index("ux_drawer_open_terminal", "terminal_id", unique=True, sqlite_where=_NOT_CLOSED,
+              postgresql_where=_NOT_CLOSED),
+        Index("ux_drawer_open_operator", "operator_id", unique=True, sqlite_where=_NOT_CLOSED,
+              postgresql_where=_NOT_CLOSED),
+        Index("ix_drawer_session_day", "business_date", "status"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -121,6 +143,20 @@ class DrawerSession(SQLModel, table=True):
     float_difference_reason: Optional[str] = Field(default=None, max_length=200)
     retained_float_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     closed_at: Optional[str] = Field(default=None, max_length=40)
+    # Filled by the close: the last count's totals, who closed (the cashier, or a supervisor forcing it),
+    # who signed off an over/short beyond tolerance, who verified, and the float kept by denomination.
+    counts_made: int = Field(default=0)
+    expected_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    counted_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    over_short_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    closed_by: Optional[str] = Field(default=None, max_length=32)
+    forced: bool = False
+    signed_off_by: Optional[str] = Field(default=None, max_length=32)
+    signoff_note: Optional[str] = Field(default=None, max_length=500)
+    verified_by: Optional[str] = Field(default=None, max_length=32)
+    verified_at: Optional[str] = Field(default=None, max_length=40)
+    retained_counts: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    deposit_id: Optional[str] = Field(default=None, foreign_key="deposit.id", max_length=36, index=True)
 
 
 class PaymentTxn(SQLModel, table=True):
@@ -203,3 +239,42 @@ class PrintJob(SQLModel, table=True):
     created_at: str = Field(max_length=40)
     printed_at: Optional[str] = Field(default=None, max_length=40)
     requested_by: str = Field(max_length=32)
+
+
+class DrawerMovement(SQLModel, table=True):
+    """Cash in or out of a drawer between payments: drop, paid-out, loan; or a no-sale open. Never updated."""
+
+    __tablename__ = "drawer_movement"
+
+    id: str = Field(primary_key=True, max_length=36)
+    session_id: str = Field(foreign_key="drawer_session.id", max_length=36, index=True)
+    number: str = Field(max_length=24, unique=True)
+    kind: str = Field(max_length=12)
+    at: str = Field(max_length=40)
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    counts: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason_code: Optional[str] = Field(default=None, max_length=40)
+    reason: str = Field(max_length=200)
+    note: Optional[str] = Field(default=None, max_length=500)
+    operator_id: str = Field(max_length=32)
+    approved_by: Optional[str] = Field(default=None, max_length=32)
+
+
+class DrawerCount(SQLModel, table=True):
+    """One count of a drawer at close (the first, a recount, or a supervisor's forced count). Never updated."""
+
+    __tablename__ = "drawer_count"
+    __table_args__ = (Index("ux_drawer_count_attempt", "session_id", "attempt", unique=True),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    session_id: str = Field(foreign_key="drawer_session.id", max_length=36)
+    attempt: int
+    counted_by: str = Field(max_length=32)
+    at: str = Field(max_length=40)
+    cash_counts: str = Field(sa_column=Column(Text, nullable=False))
+    items: str = Field(sa_column=Column(Text, nullable=False))
+    counted_by_tender: str = Field(sa_column=Column(Text, nullable=False))
+    expected_by_tender: str = Field(sa_column=Column(Text, nullable=False))
+    counted_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expected_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    over_short_cents: int = Field(sa_column=Column(BigInteger, nullable=False))

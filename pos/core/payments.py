@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
+from drawer.journal import cash_in_drawer_cents
 from drawer.sessions import DrawerError, current_drawer
 from pos.core import audit
 from pos.core.account_views import AccountView
@@ -103,6 +104,12 @@ class PaymentPosted:
     print_job_id: str
     has_cash: bool
     replayed: bool = False
+    cash_in_drawer_cents: int | None = None  # expected cash after this payment, for the drop prompt
+
+    def drop_advised(self, settings: Settings) -> bool:
+        """The drawer now holds more cash than the site wants at the counter: ask for a drop."""
+        prompt = settings.drawer.drop_prompt_cents
+        return bool(prompt) and self.cash_in_drawer_cents is not None and self.cash_in_drawer_cents > prompt
 
 
 @dataclass(frozen=True)
@@ -259,6 +266,16 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     drawer = current_drawer(uow, settings, command.operator_id, batch_must_be_open=True)
     if drawer is None:
         raise DrawerError("Open your drawer on this terminal before taking a payment")
+    cash_after = None
+    takes_cash = any(t.type == "cash" for t in review.tenders)
+    if takes_cash and (settings.drawer.till_limit_cents or settings.drawer.drop_prompt_cents):
+        cash_before = cash_in_drawer_cents(uow, drawer.session_id, drawer.float_cents)
+        limit = settings.drawer.till_limit_cents
+        if limit and cash_before > limit:
+            raise DrawerError(f"The drawer holds {format_cents(cash_before)}, over the till limit of "
+                              f"{format_cents(limit)}: make a drop to the safe before taking more cash")
+        cash_after = cash_before + sum((t.tendered_cents if t.tendered_cents is not None else t.amount_cents)
+                                       for t in review.tenders if t.type == "cash") - review.change_cents
     txn_id = str(uuid.uuid4())
     receipt_number = next_receipt_number(uow, settings.terminal.id)
     try:
@@ -287,7 +304,7 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     except IntegrityError:
         return _replay(uow, command.idempotency_key)
     return PaymentPosted(txn_id, receipt_number, review.total_cents, review.change_cents, review.turnoff_accounts,
-                         job_id, any(t.type == "cash" for t in review.tenders))
+                         job_id, takes_cash, cash_in_drawer_cents=cash_after)
 
 
 _BUMP_RECEIPT = text("UPDATE receipt_counter SET last_number = last_number + 1 WHERE terminal_id = :t "
@@ -394,7 +411,7 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
                                   ).scalar_one_or_none()
     if already is not None:
         raise PaymentError(f"Receipt {original.receipt_number} was already voided by receipt {already}")
-    batch = uow.session.get(Batch, original.batch_id)
+    batch = uow.session.get(Batch, original.batch_id, with_for_update={"read": True})
     if batch is None or batch.status != "open":
         raise PaymentError(f"The batch of receipt {original.receipt_number} is closed: a void is no longer "
                            "possible; a supervisor can post a reversal")

@@ -24,6 +24,8 @@ PERMISSIONS = (
     "unlock_operators",  # unlock an operator locked out by failed sign-ins
     "manage_operators",  # add operators, set PINs, disable
     "read_reports",
+    "verify_drawers",  # verify closed drawers, force-close a drawer left open
+    "prepare_deposits",  # build the bank deposit from verified drawers
 )
 TENDER_TYPES = ("cash", "check", "money_order", "cashiers_check", "card", "ach")
 
@@ -79,8 +81,9 @@ class SecuritySettings(Section):
 
 
 class PrinterSettings(Section):
-    backend: Literal["file", "network", "none"] = "file"
-    """Where receipts go: file (ESC/POS bytes and a text copy per receipt), network (raw TCP), none."""
+    backend: Literal["file", "network", "serial", "usb", "cups", "lp", "none"] = "file"
+    """Where receipts go: file (ESC/POS bytes and a text copy per receipt), network (raw TCP 9100), serial,
+    usb, cups (a CUPS queue through pycups), lp (a queue through the lp command), none."""
     directory: str = ""
     """File backend: folder for receipt files. Empty: receipts/ in the user data directory."""
     host: str = "127.0.0.1"
@@ -88,11 +91,34 @@ class PrinterSettings(Section):
     port: int = Field(default=9100, ge=1, le=65535)
     """Network backend: raw printing port."""
     timeout_seconds: float = Field(default=5.0, gt=0)
-    """Network backend: connect and write time-out."""
-    columns: Literal[32, 42, 48] = 42
-    """Characters per line of the paper (58 mm: 32; 80 mm: 42 or 48)."""
+    """Network, serial and USB backends: connect and write time-out."""
+    status_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
+    """How long to wait for the printer's answer to a status request (DLE EOT) before and after a receipt."""
+    require_status: bool = False
+    """Hold receipts while the printer does not answer its status request. Off: a printer that never
+    answers DLE EOT is sent receipts unasked (one that answers is always asked)."""
+    poll_seconds: float = Field(default=3.0, ge=0.5, le=300)
+    """While a receipt waits for the printer, ask the printer this often and print it once it is ready."""
+    serial_port: str = ""
+    """Serial backend: device path such as /dev/ttyS0 or /dev/ttyUSB0."""
+    serial_baud: int = Field(default=9600, gt=0)
+    """Serial backend: baud rate."""
+    serial_flow: Literal["none", "xonxoff", "rtscts", "dsrdtr"] = "dsrdtr"
+    """Serial backend: flow control (none, xonxoff, rtscts, dsrdtr)."""
+    usb_vendor_id: str = ""
+    """USB backend: vendor id in hexadecimal (04b8 for Epson)."""
+    usb_product_id: str = ""
+    """USB backend: product id in hexadecimal (0202 for a TM-T88)."""
+    usb_in_endpoint: int = Field(default=0x82, ge=0, le=255)
+    """USB backend: input endpoint (130 = 0x82)."""
+    usb_out_endpoint: int = Field(default=0x01, ge=0, le=255)
+    """USB backend: output endpoint (1 = 0x01)."""
+    queue: str = ""
+    """CUPS and lp backends: name of the print queue (empty: the system's default queue)."""
+    columns: Literal[0, 32, 42, 48] = 42
+    """Characters per line of the paper (58 mm: 32; 80 mm: 42 or 48); 0 takes it from the profile."""
     profile: str = "default"
-    """python-escpos printer profile (capabilities: code pages, barcode support)."""
+    """python-escpos printer profile (capabilities: code pages, barcode support, columns), e.g. TM-T88V."""
 
 
 class CashDrawerSettings(Section):
@@ -106,21 +132,41 @@ class CashDrawerSettings(Section):
     """Printer pulse: off time in milliseconds."""
     serial_port: str = ""
     """Serial drawer: device path such as /dev/ttyUSB0."""
-    serial_baud: int = 9600
+    serial_baud: int = Field(default=9600, gt=0)
     """Serial drawer: baud rate."""
     open_command_hex: str = Field(default="07", pattern=r"^([0-9A-Fa-f]{2})+$")
     """Serial drawer: bytes (hex) that open it."""
+    sensor: Literal["none", "open_when_high", "open_when_low"] = "none"
+    """Drawer sensor as the printer reports it (DLE EOT 1, connector pin 3): none (not wired or not
+    reported), open_when_high or open_when_low (see the drawer's manual)."""
+    open_warning_seconds: int = Field(default=60, ge=0)
+    """Warn the cashier when the drawer stays open this long after a payment; 0 never warns."""
 
 
 class CustomerDisplaySettings(Section):
     enabled: bool = False
-    """Whether a serial pole display is connected."""
+    """Whether a serial pole display (2 lines of 20 characters, ESC/POS display commands) is connected."""
     port: str = ""
     """Device path of the pole display."""
-    baud: int = 9600
+    baud: int = Field(default=9600, gt=0)
     """Baud rate of the pole display."""
     welcome: str = Field(default="Welcome", max_length=20)
     """Line shown while idle (at most 20 characters)."""
+    timeout_seconds: float = Field(default=0.5, gt=0, le=10)
+    """Write time-out: a display that does not take its text in time is skipped, never waited for."""
+
+
+class EndorsementSettings(Section):
+    enabled: bool = False
+    """Endorse the back of each check taken, on the printer's slip station."""
+    heading: str = Field(default="FOR DEPOSIT ONLY", min_length=1, max_length=40)
+    """First line of the endorsement."""
+    bank_account: str = Field(default="", max_length=40)
+    """Deposit account printed on the endorsement (as the bank wants it, e.g. "Acct 000123456789")."""
+    slip_paper_hex: str = Field(default="04", pattern=r"^[0-9A-Fa-f]{2}$")
+    """ESC c 0 n value that selects the slip station on this printer (04 on most Epson slip printers)."""
+    columns: int = Field(default=40, ge=20, le=80)
+    """Characters per line on the slip."""
 
 
 class ScanLineSettings(Section):
@@ -190,6 +236,35 @@ class DenominationSettings(Section):
 class DrawerSettings(Section):
     standard_float_cents: int = Field(default=20_000, ge=0)
     """Float expected in a drawer that has never been closed on this terminal (20000 = $200.00)."""
+    blind_close: bool = True
+    """Close with a blind count: the expected amounts are shown only after the count is saved."""
+    over_short_tolerance_cents: int = Field(default=100, ge=0)
+    """Largest over/short (all tenders) a close saves without a recount and a lead's sign-off."""
+    drop_prompt_cents: int = Field(default=150_000, ge=0)
+    """Cash in the drawer above which the cashier is asked to make a drop; 0 never asks."""
+    till_limit_cents: int = Field(default=300_000, ge=0)
+    """Cash in the drawer above which cash payments wait until a drop is made; 0 no limit."""
+    paid_out_reasons: dict[str, str] = Field(default_factory=lambda: {
+        "refund": "Refund", "petty_cash": "Petty cash", "change_fund_return": "Change fund return"})
+    """Reason codes a paid-out must name, code = label."""
+    no_sale_needs_approval: bool = False
+    """Whether opening the drawer without a sale needs a lead's or supervisor's PIN."""
+
+    @field_validator("paid_out_reasons")
+    @classmethod
+    def _reason_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("at least one paid-out reason code is needed")
+        for code, label in value.items():
+            if not code.replace("_", "").isalnum() or not label.strip():
+                raise ValueError(f"reason code {code!r} needs letters, digits or '_' and a label")
+        return value
+
+    @model_validator(mode="after")
+    def _limits_in_order(self) -> "DrawerSettings":
+        if self.drop_prompt_cents and self.till_limit_cents and self.drop_prompt_cents > self.till_limit_cents:
+            raise ValueError("drop_prompt_cents must not be above till_limit_cents")
+        return self
 
 
 class RoleAuthority(Section):
@@ -226,7 +301,8 @@ def _default_authority() -> dict[str, RoleAuthority]:
                                    "read_reports"], void_cents=500_000, refund_cents=50_000,
                               paid_out_cents=20_000, fee_reversal_cents=10_000, over_short_cents=5_000),
         "supervisor": RoleAuthority(may=["take_payments", "void_own", "void_any", "approve", "manage_batches",
-                                         "unlock_operators", "manage_operators", "read_reports"],
+                                         "unlock_operators", "manage_operators", "read_reports",
+                                         "verify_drawers", "prepare_deposits"],
                                     void_cents=10_000_000, refund_cents=500_000, paid_out_cents=100_000,
                                     fee_reversal_cents=100_000, over_short_cents=50_000),
         "admin": RoleAuthority(may=list(PERMISSIONS), void_cents=10_000_000, refund_cents=10_000_000,
@@ -282,6 +358,8 @@ class Settings(BaseSettings):
     """Cash drawer."""
     customer_display: CustomerDisplaySettings = CustomerDisplaySettings()
     """Customer-facing pole display."""
+    endorsement: EndorsementSettings = EndorsementSettings()
+    """Check endorsement on the printer's slip station."""
     scan_line: ScanLineSettings = ScanLineSettings()
     """Bill stub scan-line layout."""
     lookup: LookupSettings = LookupSettings()

@@ -143,7 +143,7 @@ def test_receipt_show_waiting_and_print(config, tmp_path):
     build_demo(settings(), accounts=20)
     with database() as db:
         with db.unit_of_work() as uow:
-            open_drawer(uow, OpenDrawer("amy", {10000: 2}), settings())
+            open_drawer(uow, OpenDrawer("amy", {"bill:10000": 2}), settings())
         with db.reader() as uow:
             number = uow.execute(text("SELECT account_number FROM account WHERE cash_only = false LIMIT 1")).scalar()
         with db.unit_of_work() as uow:

@@ -43,7 +43,7 @@ def test_sigkill_while_posting_never_loses_or_doubles_a_reported_payment(tmp_pat
     url = settings.database_url()
     database = open_database(url)
     with database.unit_of_work() as uow:
-        open_drawer(uow, OpenDrawer("amy", {10000: 2}), settings)
+        open_drawer(uow, OpenDrawer("amy", {"bill:10000": 2}), settings)
     with database.reader() as uow:
         from sqlalchemy import text
 

@@ -15,7 +15,7 @@ from pos.core.payments import (LineEntry, PaymentError, PaymentNeedsConfirmation
 from pos.core.tenders import TenderEntry, TenderError
 from pos.demo import build_demo
 
-STANDARD_FLOAT = {10000: 1, 2000: 3, 1000: 2, 500: 2, 100: 5, 25: 20}  # $200.00
+STANDARD_FLOAT = {"bill:10000": 1, "bill:2000": 3, "bill:1000": 2, "bill:500": 2, "bill:100": 5, "coin:25": 20}  # $200.00
 
 
 @pytest.fixture
@@ -247,9 +247,9 @@ def test_reprint_is_queued_and_audited(counter, settings):
 def test_drawer_float_that_differs_needs_a_reason(database, settings):
     build_demo(settings, accounts=10)
     with database.unit_of_work() as uow, pytest.raises(InputError, match="reason: .*differs"):
-        open_drawer(uow, OpenDrawer("amy", {10000: 1}), settings)
+        open_drawer(uow, OpenDrawer("amy", {"bill:10000": 1}), settings)
     with database.unit_of_work() as uow:
-        opened = open_drawer(uow, OpenDrawer("amy", {10000: 1}, "short change fund"), settings)
+        opened = open_drawer(uow, OpenDrawer("amy", {"bill:10000": 1}, "short change fund"), settings)
     assert opened.difference_cents == -10000
     with database.unit_of_work() as uow, pytest.raises(DrawerError, match="already open"):
         open_drawer(uow, OpenDrawer("amy", STANDARD_FLOAT), settings)
@@ -262,9 +262,9 @@ def test_drawer_float_that_differs_needs_a_reason(database, settings):
 def test_negative_or_unknown_denomination_counts_are_refused(database, settings):
     build_demo(settings, accounts=10)
     with database.unit_of_work() as uow, pytest.raises(InputError, match="whole number"):
-        open_drawer(uow, OpenDrawer("amy", {10000: -1}), settings)
+        open_drawer(uow, OpenDrawer("amy", {"bill:10000": -1}), settings)
     with database.unit_of_work() as uow, pytest.raises(InputError, match="not a configured denomination"):
-        open_drawer(uow, OpenDrawer("amy", {300: 1}), settings)
+        open_drawer(uow, OpenDrawer("amy", {"bill:300": 1}), settings)
 
 
 def _rows(database, sql):

@@ -60,7 +60,7 @@ def counter(tmp_path):
 
     database = open_database(settings.database_url())
     with database.unit_of_work() as uow:
-        open_drawer(uow, OpenDrawer("amy", {10000: 2}), settings)
+        open_drawer(uow, OpenDrawer("amy", {"bill:10000": 2}), settings)
     with database.reader() as uow:
         number = uow.execute(text("SELECT account_number FROM account WHERE status = 'active' AND cash_only = false "
                                   "AND balance_cents > 3000 ORDER BY account_number LIMIT 1")).scalar_one()
@@ -127,3 +127,96 @@ def test_reprint_says_reprint_and_a_void_prints_a_void_slip(counter):
         slip = receipt_text(uow, voided.receipt_number, settings)
     assert "VOID" in slip and posted.receipt_number in slip
     assert [o.printed for o in print_waiting(database, settings)] == [True, True, True]
+
+
+# --- a real ESC/POS printer's faults (simulated behind a loopback socket) -----------------------------------
+
+from tests.receipts.printer_sim import NetworkPrinterSim  # noqa: E402
+
+
+@pytest.fixture
+def escpos_counter(counter):
+    database, settings, number = counter
+    sim = NetworkPrinterSim()
+    settings = settings.model_copy(update={"printer": settings.printer.model_copy(update={
+        "backend": "network", "port": sim.port, "timeout_seconds": 2.0, "status_timeout_seconds": 0.5})})
+    yield database, settings, number, sim
+    sim.close()
+
+
+def job_rows(database):
+    with database.reader() as uow:
+        return [tuple(row) for row in uow.execute(text("SELECT status, last_error FROM print_job ORDER BY created_at"))]
+
+
+@pytest.mark.parametrize(("fault", "reason"), [("paper_out", "out of paper"), ("cover_open", "cover is open"),
+                                               ("offline", "offline")])
+def test_a_receipt_is_held_while_the_printer_reports_a_fault_and_prints_once_when_it_clears(escpos_counter, fault,
+                                                                                         reason):
+    database, settings, number, sim = escpos_counter
+    setattr(sim, fault, True)
+    posted = pay(database, settings, number)
+    [outcome] = print_waiting(database, settings)
+    assert outcome.held and reason in outcome.error
+    assert job_rows(database)[0][0] == "held" and reason in job_rows(database)[0][1]
+    assert print_waiting(database, settings)[0].held  # still in the fault: still held, still not sent
+    sim.clear_faults()
+    assert sim.count(posted.receipt_number) == 0  # nothing was waiting in the printer's buffer
+    [outcome] = print_waiting(database, settings)
+    assert outcome.printed
+    assert print_waiting(database, settings) == []
+    assert sim.count(posted.receipt_number) == 2  # the number under the barcode and in the identity line: one receipt
+    assert sim.printed.count(b"PAYMENT RECEIPT") == 1
+
+
+def test_the_drawer_opens_at_once_even_while_the_receipt_is_held(escpos_counter):
+    database, settings, number, sim = escpos_counter
+    sim.paper_out = True
+    pay(database, settings, number)
+    [outcome] = print_waiting(database, settings)
+    assert outcome.held and outcome.drawer_opened
+    sim.wait_quiet()
+    assert len(sim.realtime_pulses) == 1
+    sim.clear_faults()
+    print_waiting(database, settings)
+    assert len(sim.realtime_pulses) == 1 and b"\x1bp" not in sim.printed  # the retry never kicks again
+
+
+def test_paper_near_end_prints_and_the_warning_is_kept(escpos_counter):
+    database, settings, number, sim = escpos_counter
+    sim.near_end = True
+    pay(database, settings, number)
+    [outcome] = print_waiting(database, settings)
+    assert outcome.printed and "nearly out" in outcome.warning
+    assert job_rows(database)[0][0] == "printed"
+
+
+def test_a_dropped_connection_makes_the_job_unknown_and_it_is_never_resent_by_itself(escpos_counter):
+    database, settings, number, sim = escpos_counter
+    sim.drop_after = 20
+    posted = pay(database, settings, number)
+    [outcome] = print_waiting(database, settings)
+    assert outcome.unknown and "may not have printed" in outcome.error
+    sim.drop_after = None
+    assert print_waiting(database, settings) == []
+    with database.reader() as uow:
+        assert [job.status for job in waiting_jobs(uow, settings)] == ["unknown"]
+    from pos.core.printing import reprint_unknown
+
+    [outcome] = reprint_unknown(database, settings, posted.receipt_number, "amy")
+    assert outcome.printed and outcome.job.kind == "reprint"
+    assert sim.printed.count(b"*** REPRINT ***") == 2  # top and bottom banners of the one reprint
+    with database.reader() as uow:
+        assert waiting_jobs(uow, settings) == []
+
+
+def test_an_unreachable_printer_holds_the_job_until_it_answers(escpos_counter):
+    database, settings, number, sim = escpos_counter
+    sim.power_off()
+    posted = pay(database, settings, number)
+    [outcome] = print_waiting(database, settings)
+    assert outcome.held and "unreachable" in outcome.error
+    sim.power_on()
+    [outcome] = print_waiting(database, settings)
+    assert outcome.printed and sim.printed.count(b"PAYMENT RECEIPT") == 1
+    assert sim.count(posted.receipt_number) == 2

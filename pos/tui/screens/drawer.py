@@ -8,20 +8,21 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from pos.core.errors import InputError
 from pos.core.money import format_cents
 from pos.tui import entry
 from pos.tui.screens.base import CounterScreen
+from pos.tui.widgets.count_sheet import CountSheet
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.form_field import FormField
 from pos.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from drawer.sessions import DrawerView
+    from drawer.sessions import Denomination, DrawerView
     from pos.core.operators import OperatorView
     from pos.core.settings import Settings
 
@@ -40,7 +41,7 @@ class OpenDrawerScreen(CounterScreen):
     class CountSheetReady(Message):
         """What to count, and the float the last close on this terminal left (or the standard float)."""
 
-        denominations: list[tuple[str, int]]
+        denominations: list[Denomination]
         expected_cents: int
 
     @dataclass
@@ -55,7 +56,6 @@ class OpenDrawerScreen(CounterScreen):
         super().__init__()
         self.settings = settings
         self.operator = operator
-        self.denominations: list[tuple[str, int]] = []
         self.expected_cents: int | None = None
         self._opening = False
 
@@ -66,7 +66,7 @@ class OpenDrawerScreen(CounterScreen):
         with Vertical(id="drawer-body"):
             yield Label("Open your drawer: count the float", classes="screen-title")
             yield Static("Loading the count sheet…", id="drawer-expected", markup=False)
-            yield Grid(id="count-sheet")
+            yield CountSheet(self.settings, id="count-sheet")
             yield Static("", id="drawer-totals", markup=False)
             yield Label("Reason for a difference (only when the count differs from the float expected)",
                         classes="section-title")
@@ -91,61 +91,38 @@ class OpenDrawerScreen(CounterScreen):
 
     @on(CountSheetReady)
     async def _show_count_sheet(self, event: CountSheetReady) -> None:
-        self.denominations = event.denominations
         self.expected_cents = event.expected_cents
-        sheet = self.query_one("#count-sheet", Grid)
-        await sheet.remove_children()
-        widgets = []
-        for index, (label, _cents) in enumerate(event.denominations):
-            widgets.append(Label(label, classes="count-label"))
-            widgets.append(FormField("0", field_name=f"{label} count", kind="count", id=f"count-{index}",
-                                     classes="count-field", max_length=24))
-            widgets.append(Label("", id=f"count-subtotal-{index}", classes="count-subtotal"))
-        await sheet.mount_all(widgets)
+        sheet = self.sheet
+        await sheet.load(event.denominations)
         self.query_one("#drawer-expected", Static).update(
             f"Float expected: {self._money(event.expected_cents)} (what the last close on this terminal left, "
             "or the standard float)")
-        self._recount()
-        self.count_fields()[0].enter()
+        self._show_total(sheet.total())
+        sheet.fields()[0].enter()
+
+    @property
+    def sheet(self) -> CountSheet:
+        return self.query_one("#count-sheet", CountSheet)
 
     def count_fields(self) -> list[FormField]:
-        return list(self.query(".count-field").results(FormField))
+        return self.sheet.fields()
 
     def reset(self) -> None:
         """A clean sheet (the drawer was opened: the next opening is another day)."""
-        for field in self.count_fields():
-            field.value = "0"
+        self.sheet.reset()
         self.query_one("#drawer-reason", FormField).value = ""
-        self._recount()
 
     # Counting ------------------------------------------------------------------------------------
 
-    @on(Input.Changed, ".count-field")
-    def _count_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if isinstance(event.input, FormField):
-            event.input.mark_refused(False)
-        self._recount()
+    @on(CountSheet.TotalChanged)
+    def _total_changed(self, event: CountSheet.TotalChanged) -> None:
+        self._show_total(event.total_cents)
 
-    def _recount(self) -> None:
-        """The running total as the cashier types; a count that is not a number yet shows as —."""
-        total = 0
-        complete = True
-        for index, field in enumerate(self.count_fields()):
-            cents = self.denominations[index][1]
-            subtotal = self.query_one(f"#count-subtotal-{index}", Label)
-            try:
-                how_many = entry.count(field.value, field.field_name, cents, self.settings)
-            except InputError:
-                complete = False
-                subtotal.update("—")
-                continue
-            subtotal.update(self._money(how_many * cents) if how_many else "")
-            total += how_many * cents
+    def _show_total(self, total: int | None) -> None:
         totals = self.query_one("#drawer-totals", Static)
         if self.expected_cents is None:
             return
-        if not complete:
+        if total is None:
             totals.update(f"Counted — (a count is not a whole number)    Expected {self._money(self.expected_cents)}")
             return
         difference = total - self.expected_cents
@@ -159,45 +136,32 @@ class OpenDrawerScreen(CounterScreen):
         if field.id == "drawer-reason":
             self.action_open_drawer()
             return
-        index = self.count_fields().index(field)
         try:
-            entry.count(field.value, field.field_name, self.denominations[index][1], self.settings)
+            following = self.sheet.check(field)
         except InputError as error:
             self._refuse(error, field)
             return
-        fields = self.count_fields()
-        if index + 1 < len(fields):
-            fields[index + 1].enter()
+        if following is not None:
+            following.enter()
         elif self._difference() not in (0, None):
             self.query_one("#drawer-reason", FormField).enter()
         else:
             self.action_open_drawer()
 
-    def _counts(self) -> dict[int, int]:
-        """Count per denomination in cents, as the service keeps it; raises ``InputError`` naming the field.
-
-        A bill and a coin roll of the same value are one key of the service's count: they add up.
-        """
-        counts: dict[int, int] = {}
-        for index, field in enumerate(self.count_fields()):
-            cents = self.denominations[index][1]
-            how_many = entry.count(field.value, field.field_name, cents, self.settings)
-            counts[cents] = counts.get(cents, 0) + how_many
-        return counts
+    def _counts(self) -> dict[str, int]:
+        """Count per denomination key; raises ``InputError`` naming the field."""
+        return self.sheet.counts()
 
     def _difference(self) -> int | None:
-        try:
-            counts = self._counts()
-        except InputError:
+        total = self.sheet.total()
+        if total is None or self.expected_cents is None:
             return None
-        if self.expected_cents is None:
-            return None
-        return sum(cents * how_many for cents, how_many in counts.items()) - self.expected_cents
+        return total - self.expected_cents
 
     # Opening -------------------------------------------------------------------------------------
 
     def action_open_drawer(self) -> None:
-        if self._opening or not self.denominations:
+        if self._opening or not self.sheet.denominations:
             return
         try:
             counts = self._counts()
@@ -215,7 +179,7 @@ class OpenDrawerScreen(CounterScreen):
         self._open(counts, reason)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-drawer")
-    def _open(self, counts: dict[int, int], reason: str | None) -> None:
+    def _open(self, counts: dict[str, int], reason: str | None) -> None:
         from drawer.sessions import OpenDrawer, open_drawer
         from pos.core.printing import kick_drawer
 
