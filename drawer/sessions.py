@@ -66,10 +66,12 @@ class Denomination:
 def denominations(settings: Settings) -> list[Denomination]:
     """Every counted denomination, bills first, as the count screens show them."""
     found: list[Denomination] = []
+    symbol = settings.money.currency_symbol
     for kind, plural, values in (("bill", "bills", settings.denominations.bills_cents),
                                  ("coin", "coins", settings.denominations.coins_cents),
                                  ("roll", "rolls", settings.denominations.rolls_cents)):
-        found.extend(Denomination(f"{kind}:{cents}", f"{format_cents(cents)} {plural}", cents) for cents in values)
+        found.extend(Denomination(f"{kind}:{cents}", f"{format_cents(cents, symbol=symbol)} {plural}", cents)
+                     for cents in values)
     return found
 
 
