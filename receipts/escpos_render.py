@@ -143,3 +143,13 @@ def _cache_dir() -> Path | None:
         return path
     except OSError:
         return None
+
+
+def profile_columns(profile: str) -> int:
+    """Characters per line of font A in the python-escpos profile, as one of the laid-out widths 32, 42, 48."""
+    printer = _dummy(profile)
+    try:
+        columns = int(printer.profile.profile_data["fonts"]["0"]["columns"])
+    except (KeyError, TypeError, ValueError):
+        return 42
+    return max((width for width in (32, 42, 48) if width <= columns), default=32)

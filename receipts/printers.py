@@ -1,4 +1,4 @@
-"""Receipt printers behind one small interface: a file backend and a raw TCP (port 9100) backend."""
+"""Receipt printers behind one small interface: a file backend, and ESC/POS devices chosen by configuration."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import os
 import re
 import socket
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from pos.core.settings import PrinterSettings
 from receipts.errors import PrinterError
+
+if TYPE_CHECKING:
+    from receipts.status import PrinterStatus
 
 DRAWER_KICKS_FILE = "drawer-kicks.escpos"
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -18,13 +21,18 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 @runtime_checkable
 class ReceiptPrinter(Protocol):
-    """Where rendered receipts go. Both methods raise ``PrinterError`` with a message a cashier can act on."""
+    """Where rendered receipts go. ``send`` and ``kick_drawer`` raise ``PrinterError`` with a message a cashier
+    can act on: ``PrinterFault`` when nothing was sent (the job is held), ``JobOutcomeUnknown`` when the
+    job was sent but not confirmed. ``send`` returns the printer's status afterwards when it knows it.
+    """
 
-    name: str  # e.g. "file /path" or "network 10.0.0.5:9100"
+    name: str  # e.g. "file /path" or "10.0.0.5:9100"
 
-    def send(self, job_id: str, escpos: bytes, text: str) -> None: ...
+    def send(self, job_id: str, escpos: bytes, text: str) -> PrinterStatus | None: ...
 
     def kick_drawer(self, pin: int, on_ms: int, off_ms: int) -> None: ...
+
+    def status(self) -> PrinterStatus: ...
 
 
 def kick_bytes(pin: int, on_ms: int, off_ms: int) -> bytes:
@@ -49,6 +57,11 @@ class FilePrinter:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.name = f"file {self.directory}"
+
+    def status(self) -> PrinterStatus:
+        from receipts.status import PrinterStatus
+
+        return PrinterStatus.not_reported()
 
     def send(self, job_id: str, escpos: bytes, text: str) -> None:
         _check_job_id(job_id)
@@ -98,6 +111,11 @@ class NetworkPrinter:
         self.timeout_seconds = timeout_seconds
         self.name = f"network {host}:{port}"
 
+    def status(self) -> PrinterStatus:
+        from receipts.status import PrinterStatus
+
+        return PrinterStatus.not_reported()
+
     def send(self, job_id: str, escpos: bytes, text: str) -> None:
         self._deliver(escpos, "the receipt", "check paper, cover and power, then reprint")
 
@@ -124,11 +142,16 @@ class NetworkPrinter:
 
 
 def make_printer(printer_settings: PrinterSettings, *, default_directory: Path) -> ReceiptPrinter | None:
-    """The printer the settings name; ``None`` when the backend is ``none``."""
+    """The printer the settings name; ``None`` when the backend is ``none``.
+
+    ``file`` writes receipt files; network, serial, usb, cups and lp go through python-escpos.
+    """
     if printer_settings.backend == "none":
         return None
-    if printer_settings.backend == "network":
-        return NetworkPrinter(printer_settings.host, printer_settings.port, printer_settings.timeout_seconds)
+    if printer_settings.backend != "file":
+        from receipts.transports import make_escpos_printer
+
+        return make_escpos_printer(printer_settings)
     directory = Path(printer_settings.directory).expanduser() if printer_settings.directory else default_directory
     return FilePrinter(directory)
 

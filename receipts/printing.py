@@ -75,3 +75,17 @@ def print_receipt(
             break
         accepted.append(this_job)
     return PrintOutcome(tuple(accepted), error, drawer_opened, drawer_error)
+
+
+def render_job(receipt: Receipt, *, columns: int, profile: str = "default", symbol: str = "$") -> tuple[bytes, str]:
+    """Every copy of ``receipt`` as one print job: ESC/POS bytes and the text, copy after copy.
+
+    One job for all copies, so a job that is retried or held never prints a copy twice.
+    """
+    copies = max(1, receipt.copies)
+    escpos, text = [], []
+    for number in range(1, copies + 1):
+        copy = dataclasses.replace(receipt, copy=number, copies=copies)
+        escpos.append(render_escpos(copy, columns, profile=profile, symbol=symbol))
+        text.append(render_text(copy, columns, symbol=symbol))
+    return b"".join(escpos), "\n".join(text)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pos.cli import accounts, audit, operators, receipts
+from pos.cli import accounts, audit, devices, operators, receipts
 from pos.cli import drawer as drawer_cli
 from pos.cli.common import PosGroup, console, database, err_console, print_error, settings, state, sub_app
 from pos.core.errors import PosError
@@ -23,6 +23,8 @@ app.add_typer(accounts.app, name="accounts")
 app.add_typer(accounts.fee_app, name="feecodes")
 app.add_typer(receipts.app, name="receipt")
 app.add_typer(drawer_cli.app, name="drawer")
+app.add_typer(devices.printer_app, name="printer")
+app.add_typer(devices.display_app, name="display")
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 
@@ -157,3 +159,5 @@ def run() -> None:
 
 
 __all__ = ["app", "run"]
+
+drawer_cli.app.command("kick")(devices.drawer_kick)

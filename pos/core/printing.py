@@ -1,7 +1,15 @@
-"""The durable print queue: receipts print after the commit, and a printer failure leaves the job waiting."""
+"""The durable print queue: receipts print after the commit, once; a printer in a fault holds the job until it is ready.
+
+Job states (``print_job.status``): ``pending`` (not tried), ``held`` (the printer reported a fault or
+could not be reached: nothing was sent, it prints by itself when the printer is ready), ``failed``
+(another printer error: nothing was sent, retried), ``printed``, ``unknown`` (sent but never
+confirmed: offered for a REPRINT, never resent by itself), ``reprinted`` (an unknown job a person
+reprinted).
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -12,9 +20,17 @@ from pos.core.db import Database, UnitOfWork
 from pos.core.errors import InputError
 from pos.core.models import Operator, PaymentLine, PaymentTender, PaymentTxn, PrintJob
 from pos.core.settings import Settings, user_data_dir
+from receipts.drawer_kick import CashDrawer
+from receipts.errors import DeviceError, JobOutcomeUnknown, PrinterError, PrinterFault
 from receipts.model import Receipt, ReceiptLine, ReceiptTender
 from receipts.printers import ReceiptPrinter, make_printer
-from receipts.printing import DrawerPulse, print_receipt
+from receipts.printing import render_job
+from receipts.status import PrinterStatus
+
+RETRIED = ("pending", "failed", "held")  # printed by print_waiting without anyone asking
+NOT_PRINTED = (*RETRIED, "unknown")
+# One pass over the queue at a time in this process: the payment screen and the printer poller both print.
+_queue_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -37,10 +53,33 @@ class JobPrinted:
     error: str | None
     drawer_opened: bool
     drawer_error: str | None
+    held: bool = False  # nothing was sent: the printer is in a fault or unreachable; it prints when ready
+    unknown: bool = False  # sent but not confirmed: a person checks the printer and asks for a reprint
+    warning: str | None = None  # printed, but the printer wants attention (paper near end)
 
 
 def printer_for(settings: Settings) -> ReceiptPrinter | None:
     return make_printer(settings.printer, default_directory=user_data_dir() / "receipts")
+
+
+def paper_columns(settings: Settings) -> int:
+    """Characters per line: ``printer.columns``, or the profile's when it is 0."""
+    if settings.printer.columns:
+        return settings.printer.columns
+    from receipts.escpos_render import profile_columns
+
+    return profile_columns(settings.printer.profile)
+
+
+def printer_status(settings: Settings, printer: ReceiptPrinter | None = None) -> PrinterStatus | None:
+    """The printer's status now (DLE EOT where the transport can ask); None when no printer is configured."""
+    try:
+        printer = printer if printer is not None else printer_for(settings)
+    except PrinterError as error:
+        return PrinterStatus.unreachable(error.message)
+    if printer is None:
+        return None
+    return printer.status()
 
 
 def receipt_for(uow: UnitOfWork, txn_id: str, settings: Settings, *, reprint: bool = False) -> Receipt:
@@ -86,68 +125,210 @@ def receipt_text(uow: UnitOfWork, receipt_number: str, settings: Settings, *, re
     if txn_id is None:
         raise InputError("receipt number", f"{receipt_number} is not a posted receipt")
     receipt = receipt_for(uow, txn_id, settings, reprint=reprint)
-    return render_text(receipt, settings.printer.columns, symbol=settings.money.currency_symbol)
+    return render_text(receipt, paper_columns(settings), symbol=settings.money.currency_symbol)
 
 
-def waiting_jobs(uow: UnitOfWork, settings: Settings) -> list[PrintJobView]:
-    """Jobs of this terminal not printed yet, oldest first."""
+def waiting_jobs(uow: UnitOfWork, settings: Settings, *, statuses: tuple[str, ...] = NOT_PRINTED
+                 ) -> list[PrintJobView]:
+    """Jobs of this terminal not printed yet (held, failed, unknown …), oldest first."""
     rows = uow.session.execute(
         select(PrintJob, PaymentTxn.receipt_number).join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id)
-        .where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status.in_(("pending", "failed")))
+        .where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status.in_(statuses))
         .order_by(PrintJob.created_at, PrintJob.id)).all()
     return [_view(job, number) for job, number in rows]
 
 
-def print_waiting(database: Database, settings: Settings, printer: ReceiptPrinter | None = None) -> list[JobPrinted]:
-    """Print every waiting job of this terminal, oldest first; stop at the first printer failure.
+def has_retried_jobs(database: Database, settings: Settings) -> bool:
+    """Whether a job waits that the poller prints by itself once the printer is ready."""
+    with database.reader() as uow:
+        return bool(waiting_jobs(uow, settings, statuses=RETRIED))
 
-    A job's cash drawer kick goes with its first attempt only, so a retry never opens the drawer again.
+
+def print_waiting(database: Database, settings: Settings, printer: ReceiptPrinter | None = None,
+                  drawer: CashDrawer | None = None) -> list[JobPrinted]:
+    """Print every held, failed or pending job of this terminal, oldest first, each at most once.
+
+    Stops at the first job that does not print. A job is sent only to a printer that reports no
+    fault; one sent but not confirmed becomes ``unknown`` and is never sent again by itself. A job's
+    cash drawer opens with its first attempt only, so a retry never opens the drawer again.
     """
     printer = printer if printer is not None else printer_for(settings)
-    outcomes: list[JobPrinted] = []
     if printer is None:
-        return outcomes
+        return []
+    with _queue_lock:
+        return _print_jobs(database, settings, printer, drawer)
+
+
+def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter, drawer: CashDrawer | None
+                ) -> list[JobPrinted]:
+    outcomes: list[JobPrinted] = []
     with database.reader() as uow:
-        jobs = waiting_jobs(uow, settings)
+        jobs = waiting_jobs(uow, settings, statuses=RETRIED)
+    columns = paper_columns(settings)
     for job in jobs:
         with database.reader() as uow:
             txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
             receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
-        kick = None
-        if settings.cash_drawer.kick == "printer" and job.attempts == 0 and job.kind != "reprint":
-            kick = DrawerPulse(settings.cash_drawer.pin, settings.cash_drawer.on_ms, settings.cash_drawer.off_ms)
+        drawer_opened, drawer_error = False, None
+        if job.attempts == 0 and receipt.opens_drawer:
+            drawer_opened, drawer_error = _open_drawer(settings, printer, drawer)
         copies = settings.receipt.copies if job.kind == "receipt" else 1
-        outcome = print_receipt(printer, replace(receipt, copies=copies), columns=settings.printer.columns,
-                                profile=settings.printer.profile, symbol=settings.money.currency_symbol,
-                                drawer=kick, job_id=f"{job.receipt_number}-{job.kind}-{job.job_id[:8]}")
-        error = None if outcome.error is None else outcome.error.message
+        held = unknown = False
+        warning = error = None
+        status = "printed"
+        try:
+            escpos, text = render_job(replace(receipt, copies=copies), columns=columns,
+                                      profile=settings.printer.profile, symbol=settings.money.currency_symbol)
+            after = printer.send(f"{job.receipt_number}-{job.kind}-{job.job_id[:8]}", escpos, text)
+            warning = after.warning if after is not None else None
+        except PrinterFault as fault:
+            held, status, error = True, "held", fault.message
+        except JobOutcomeUnknown as lost:
+            unknown, status, error = True, "unknown", lost.message
+        except PrinterError as failure:
+            status, error = "failed", failure.message
         with database.unit_of_work() as uow:
             uow.session.execute(update(PrintJob).where(PrintJob.id == job.job_id).values(
-                status="printed" if error is None else "failed", attempts=PrintJob.attempts + 1,
-                last_error=None if error is None else error[:300],
-                printed_at=timestamp() if error is None else None))
+                status=status, attempts=PrintJob.attempts + 1,
+                last_error=(error or warning or "")[:300] or None,
+                printed_at=timestamp() if status == "printed" else None))
             uow.commit()
-        outcomes.append(JobPrinted(job, error is None, error, outcome.drawer_opened,
-                                   None if outcome.drawer_error is None else outcome.drawer_error.message))
+        outcomes.append(JobPrinted(job, error is None, error, drawer_opened, drawer_error, held=held,
+                                   unknown=unknown, warning=warning))
         if error is not None:
             break
     return outcomes
 
 
-def kick_drawer(settings: Settings, printer: ReceiptPrinter | None = None) -> str | None:
-    """Open the cash drawer through the printer; returns why it failed, or None. Never raises."""
-    from receipts.errors import PrinterError
+def reprint_unknown(database: Database, settings: Settings, receipt_number: str, operator_id: str) -> list[JobPrinted]:
+    """A person checked the printer after an unconfirmed job: queue a REPRINT (audited) and print it."""
+    from pos.core.payments import Reprint, reprint
 
-    if settings.cash_drawer.kick != "printer":
+    with database.unit_of_work() as uow:
+        reprint(uow, Reprint(receipt_number, operator_id), settings)
+    with database.unit_of_work() as uow:
+        txn_id = uow.session.execute(select(PaymentTxn.id).where(PaymentTxn.receipt_number == receipt_number)
+                                     ).scalar_one()
+        uow.session.execute(update(PrintJob).where(PrintJob.txn_id == txn_id, PrintJob.status == "unknown")
+                            .values(status="reprinted"))
+        uow.commit()
+    return print_waiting(database, settings)
+
+
+def kick_drawer(settings: Settings, printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None
+                ) -> str | None:
+    """Open the cash drawer (printer pulse or serial drawer); returns why it failed, or None. Never raises."""
+    if settings.cash_drawer.kick == "none" and drawer is None:
         return None
+    opened, error = _open_drawer(settings, printer, drawer)
+    return error
+
+
+def _open_drawer(settings: Settings, printer: ReceiptPrinter | None, drawer: CashDrawer | None
+                 ) -> tuple[bool, str | None]:
+    from receipts.drawer_kick import make_cash_drawer
+
+    try:
+        if drawer is None:
+            if settings.cash_drawer.kick == "printer" and printer is None:
+                printer = printer_for(settings)
+            drawer = make_cash_drawer(settings.cash_drawer, printer)
+        if drawer is None:
+            return False, None
+        drawer.open()
+    except (PrinterError, DeviceError) as error:
+        return False, error.message
+    return True, None
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    """One configured device on the devices screen and in `pos printer status`."""
+
+    device: str  # printer | cash drawer | customer display | endorsement
+    configured: str  # how it is reached, from the configuration
+    state: str  # what it says now
+    ok: bool
+
+
+def device_states(settings: Settings, printer: ReceiptPrinter | None = None) -> list[DeviceState]:
+    """Every counter device with its live state where it can be asked; never raises."""
+    states = []
+    try:
+        printer = printer if printer is not None else printer_for(settings)
+    except PrinterError as error:
+        states.append(DeviceState("printer", settings.printer.backend, error.message, False))
+        printer = None
+    else:
+        if printer is None:
+            states.append(DeviceState("printer", "none", "no receipt printer configured", False))
+        else:
+            status = printer.status()
+            states.append(DeviceState("printer", printer.name, status.summary, status.fault is None))
+    drawer = settings.cash_drawer
+    if drawer.kick == "none":
+        states.append(DeviceState("cash drawer", "opened by key", "not connected", True))
+    else:
+        where = f"pin {drawer.pin} of the printer" if drawer.kick == "printer" else f"serial {drawer.serial_port}"
+        opened = None
+        if drawer.kick == "printer" and printer is not None and drawer.sensor != "none":
+            opened = states[0].ok and printer.status().drawer_open(drawer.sensor)
+        state = "sensor not reported" if opened is None else "open" if opened else "closed"
+        states.append(DeviceState("cash drawer", where, state, True))
+    display = settings.customer_display
+    states.append(DeviceState("customer display", display.port if display.enabled else "none",
+                              "configured" if display.enabled else "not configured", True))
+    endorsement = settings.endorsement
+    states.append(DeviceState("endorsement", "slip station" if endorsement.enabled else "none",
+                              "on" if endorsement.enabled else "off", True))
+    return states
+
+
+def print_test_page(settings: Settings, printer: ReceiptPrinter | None = None) -> PrinterStatus | None:
+    """A hardware-check page: width ruler, accents and the euro sign, a barcode; raises ``PrinterError``."""
+    from datetime import datetime, timezone
+
     printer = printer if printer is not None else printer_for(settings)
     if printer is None:
-        return "No printer is configured to open the drawer"
-    try:
-        printer.kick_drawer(settings.cash_drawer.pin, settings.cash_drawer.on_ms, settings.cash_drawer.off_ms)
-    except PrinterError as error:
-        return error.message
-    return None
+        raise PrinterError("No receipt printer is configured (printer.backend = none)")
+    columns = paper_columns(settings)
+    now = datetime.now(timezone.utc)
+    test = Receipt(kind="payment", receipt_number="TEST", terminal_id=settings.terminal.id, cashier="Hardware check",
+                   cashier_id="-", posted_at=now, business_date=now.date(),
+                   lines=(ReceiptLine(0, description="1234567890" * (columns // 10) + "12"[: columns % 10]),
+                          ReceiptLine(0, description="Accents: àéîõü ÀÉÎÕÜ ñ ç ß, euro € ")),
+                   tenders=(), total_cents=0, header=(settings.terminal.site_name, "PRINTER TEST"),
+                   footer=(f"{printer.name}, {columns} columns, profile {settings.printer.profile}",))
+    escpos, text = render_job(test, columns=columns, profile=settings.printer.profile,
+                              symbol=settings.money.currency_symbol)
+    return printer.send(f"test-{now.strftime('%Y%m%d%H%M%S')}", escpos, text)
+
+
+def show_on_display(settings: Settings, top: str, bottom: str = "") -> None:
+    """Two lines on the customer display; raises ``DeviceError`` (callers at a payment ignore it)."""
+    from receipts.display import make_customer_display
+
+    display = make_customer_display(settings.customer_display)
+    if display is None:
+        raise DeviceError("No customer display is configured (customer_display.enabled = false)")
+    display.show(top, bottom)
+
+
+def endorse_check(settings: Settings, receipt_number: str, check_number: str | None, business_date: date,
+                  printer: ReceiptPrinter | None = None) -> None:
+    """Endorse the check in the slip station; raises ``PrinterError`` with what to do."""
+    from receipts.endorse import Endorsement, endorsement_bytes
+
+    endorsement = settings.endorsement
+    if not endorsement.enabled:
+        raise PrinterError("Check endorsement is not configured (endorsement.enabled = false)")
+    printer = printer if printer is not None else printer_for(settings)
+    send_slip = getattr(printer, "send_slip", None)
+    if send_slip is None:
+        raise PrinterError("This printer has no slip station to endorse on: endorse the check by hand")
+    send_slip(endorsement_bytes(Endorsement(endorsement.heading, settings.terminal.site_name, endorsement.bank_account,
+                                            business_date, receipt_number, check_number),
+                                slip_paper=int(endorsement.slip_paper_hex, 16), columns=endorsement.columns))
 
 
 def _view(job: PrintJob, receipt_number: str) -> PrintJobView:

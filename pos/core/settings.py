@@ -249,6 +249,8 @@ class DrawerSettings(Section):
     """Reason codes a paid-out must name, code = label."""
     no_sale_needs_approval: bool = False
     """Whether opening the drawer without a sale needs a lead's or supervisor's PIN."""
+    reports_dir: str = ""
+    """Folder for closeout (Z) reports and deposit slips as PDF. Empty: reports/ in the user data directory."""
 
     @field_validator("paid_out_reasons")
     @classmethod

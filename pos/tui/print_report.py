@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 class PrintReport:
     text: str
     waiting: bool  # something is still waiting for the printer: the retry key is offered
+    unknown: bool = False  # sent but not confirmed: the retry key asks for a REPRINT
 
 
 def report(results: list[JobPrinted], receipt_number: str, *, what: str = "Receipt") -> PrintReport:
@@ -20,6 +21,14 @@ def report(results: list[JobPrinted], receipt_number: str, *, what: str = "Recei
     if not results:
         return PrintReport(f"{what} waiting: no receipt printer is configured on this terminal", True)
     failed = next((result for result in results if not result.printed), None)
+    if failed is not None and failed.unknown:
+        return PrintReport(f"{what} {failed.job.receipt_number} may not have printed: {failed.error}. Look at the "
+                           "printer; if it did not come out, F5 prints a REPRINT", True, unknown=True)
+    if failed is not None and failed.held and " is unreachable" in (failed.error or ""):
+        return PrintReport(f"{what} waiting: {failed.error}. It prints by itself once the printer answers.", True)
+    if failed is not None and failed.held:
+        return PrintReport(f"{what} waiting because {failed.error.split(': ', 1)[-1]}. It prints by itself once "
+                           "the printer is ready.", True)
     if failed is not None:
         return PrintReport(f"{what} waiting: {failed.error}", True)
     ours = [result for result in results if result.job.receipt_number == receipt_number]
@@ -29,4 +38,6 @@ def report(results: list[JobPrinted], receipt_number: str, *, what: str = "Recei
             words.append(f"The drawer did not open: {result.drawer_error}. Open it with its key.")
         elif result.drawer_opened:
             words.append("Drawer opened.")
+        if result.warning:
+            words.append(f"Note: {result.warning}.")
     return PrintReport(" ".join(words), False)

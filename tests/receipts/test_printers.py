@@ -97,12 +97,17 @@ def test_make_printer_file_backend_uses_the_configured_folder(tmp_path):
     assert isinstance(printer, FilePrinter) and printer.directory == tmp_path / "x"
 
 
-def test_make_printer_network_backend_takes_host_port_and_timeout(tmp_path):
+def test_make_printer_network_backend_is_a_python_escpos_network_printer_with_host_port_and_timeout(tmp_path):
+    from escpos.printer import Network
+
+    from receipts.transports import EscposPrinter
+
     settings = PrinterSettings(backend="network", host="10.0.0.5", port=9101, timeout_seconds=2.5)
     printer = make_printer(settings, default_directory=tmp_path)
-    assert isinstance(printer, NetworkPrinter)
-    assert (printer.host, printer.port, printer.timeout_seconds) == ("10.0.0.5", 9101, 2.5)
-    assert printer.name == "network 10.0.0.5:9101"
+    assert isinstance(printer, EscposPrinter) and printer.name == "10.0.0.5:9101"
+    device = printer._make_device()
+    assert isinstance(device, Network)
+    assert (device.host, device.port, device.timeout) == ("10.0.0.5", 9101, 2.5)
 
 
 def test_make_printer_none_backend_means_no_printer(tmp_path):

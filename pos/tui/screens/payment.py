@@ -138,6 +138,8 @@ class PaymentScreen(CounterScreen):
         self._turnoff_now: tuple[str, ...] = ()
         self._posted: PaymentPosted | None = None
         self._print_waiting = False
+        self._print_unknown = False  # sent but not confirmed: F5 asks for a REPRINT
+        self._shown_on_display: tuple[str, str] | None = None
 
     # Layout ------------------------------------------------------------------------------------
 
@@ -329,6 +331,9 @@ class PaymentScreen(CounterScreen):
             change.clear()
             return
         text = f"Total {money(total)}    Tendered {money(handed)}"
+        from receipts.display import amount_due, tendered
+
+        self._to_display(*(tendered(total, handed, self.symbol) if handed else amount_due(total, self.symbol)))
         try:
             applied = apply_tenders(total, entries, cash_back_allowed=self.settings.tenders.cash_back_allowed)
         except TenderError as error:
@@ -634,6 +639,10 @@ class PaymentScreen(CounterScreen):
         self._attempt_key = None  # posted: the next payment gets a new key
         self._state = "posted"
         self._print_waiting = False
+        self._print_unknown = False
+        from receipts.display import change_due
+
+        self._to_display(*change_due(posted.change_cents, self.symbol))
         self.query_one(PostedPayment).show(posted, event.receipt_text)
         self.query_one("#payment-views", ContentSwitcher).current = "payment-posted"
         self.set_focus(None)
@@ -653,14 +662,49 @@ class PaymentScreen(CounterScreen):
             return
         outcome = report(event.results, event.receipt_number)
         self._print_waiting = outcome.waiting
-        text = outcome.text + (" F5 prints it again." if outcome.waiting else "")
+        self._print_unknown = outcome.unknown
+        text = outcome.text + (" F5 prints it again." if outcome.waiting and not outcome.unknown else
+                               "." if outcome.unknown else "")
         self.query_one(PostedPayment).say_printing(text, waiting=outcome.waiting)
         self.refresh_bindings()
 
     def action_print_again(self) -> None:
-        if self._posted is not None:
+        if self._posted is not None and self._print_unknown:
+            self.query_one(PostedPayment).say_printing("Printing a REPRINT…")
+            self._reprint_unknown(self._posted.receipt_number)
+        elif self._posted is not None:
             self.query_one(PostedPayment).say_printing("Printing the receipt again…")
             self._print(self._posted.receipt_number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print")
+    def _reprint_unknown(self, receipt_number: str) -> None:
+        from pos.core.printing import reprint_unknown
+
+        results = reprint_unknown(self.app.connected_database(), self.settings, receipt_number,
+                                  self.operator.operator_id)
+        self.post_message(self.Printed(receipt_number, results))
+
+    def printer_polled(self, results: list[JobPrinted]) -> None:
+        """The app's printer poller printed (or still holds) what waited: say it under the posted payment."""
+        if self._posted is not None and self._print_waiting:
+            self.post_message(self.Printed(self._posted.receipt_number, results))
+
+    # The customer display: what is due, tendered and the change; never in the way of the payment --------
+
+    def _to_display(self, top: str, bottom: str = "") -> None:
+        if self.settings.customer_display.enabled and (top, bottom) != self._shown_on_display:
+            self._shown_on_display = (top, bottom)
+            self._show_on_display(top, bottom)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="display")
+    def _show_on_display(self, top: str, bottom: str) -> None:
+        from pos.core.printing import show_on_display
+        from receipts.errors import DeviceError
+
+        try:
+            show_on_display(self.settings, top, bottom)
+        except DeviceError:
+            pass  # a customer display that fails never stops a payment; the devices screen shows why
 
     def action_next_customer(self) -> None:
         if self._state == "posted":
@@ -745,6 +789,8 @@ class PaymentScreen(CounterScreen):
         self._acknowledged = frozenset()
         self._posted = None
         self._print_waiting = False
+        self._print_unknown = False
+        self._to_display(self.settings.customer_display.welcome)
         self._reviewed_input = None
         self.query_one("#note-line", Static).update("")
         self._update("#warnings-line", "")

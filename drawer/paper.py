@@ -1,0 +1,51 @@
+"""The drawer day's documents on paper: sent to the receipt printer, and kept as PDF files."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pos.core.settings import Settings, user_data_dir
+
+_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def reports_dir(settings: Settings) -> Path:
+    configured = settings.drawer.reports_dir
+    return Path(configured).expanduser() if configured else user_data_dir() / "reports"
+
+
+def save_pdf(settings: Settings, name: str, data: bytes) -> Path:
+    """Write ``<name>.pdf`` whole (temporary file, then rename) and return its path."""
+    folder = reports_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{_NAME.sub('-', name).strip('-')}.pdf"
+    temporary = path.with_suffix(".pdf.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    return path
+
+
+def print_document(settings: Settings, name: str, text: str) -> str | None:
+    """Send a document's text to the receipt printer; returns why it did not print, or None. Never raises.
+
+    A slip or report is not a payment: when the printer is out of paper the person prints it again
+    from the screen once it is fixed, rather than it waiting in the receipt queue.
+    """
+    from drawer.documents import document_escpos
+    from pos.core.printing import printer_for
+    from receipts.errors import PrinterError
+
+    try:
+        printer = printer_for(settings)
+        if printer is None:
+            return "No receipt printer is configured"
+        escpos = document_escpos(text, profile=settings.printer.profile)
+        printer.send(_NAME.sub("-", name).strip("-")[:128], escpos, text)
+    except PrinterError as error:
+        return error.message
+    return None

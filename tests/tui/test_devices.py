@@ -1,0 +1,108 @@
+"""Devices at the counter: a receipt held while the printer is out of paper prints once by itself; the devices screen."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pos.tui.app import make_app
+from pos.tui.screens.devices import DevicesScreen
+from tests.receipts.printer_sim import NetworkPrinterSim
+from tests.tui.conftest import (
+    ORDINARY,
+    SIZE,
+    accounts_where,
+    burst,
+    open_drawer_for,
+    query_database,
+    screen_words,
+    settle,
+    signed_in,
+)
+from tests.tui.test_payment import posted_payments, start_payment
+
+
+@pytest.fixture
+def sim():
+    printer = NetworkPrinterSim()
+    yield printer
+    printer.close()
+
+
+def printer_settings(sim) -> dict:
+    return {"backend": "network", "host": "127.0.0.1", "port": sim.port, "timeout_seconds": 2.0,
+            "status_timeout_seconds": 0.5, "poll_seconds": 0.5}
+
+
+async def wait_for_words(pilot, words: str, seconds: float = 8.0) -> str:
+    for _ in range(int(seconds / 0.1)):
+        await settle(pilot)
+        text = screen_words(pilot)
+        if words in text:
+            return text
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{words!r} never shown; the screen says: {screen_words(pilot)}")
+
+
+@pytest.mark.parametrize(("fault", "reason"), [("paper_out", "the printer is out of paper"),
+                                               ("cover_open", "the printer cover is open")])
+async def test_a_payment_taken_while_the_printer_is_in_a_fault_prints_once_when_it_clears(demo_settings_for, sim,
+                                                                                         fault, reason):
+    settings = demo_settings_for(printer=printer_settings(sim))
+    [(number, balance, _)] = accounts_where(settings, ORDINARY)
+    open_drawer_for(settings)
+    setattr(sim, fault, True)
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await start_payment(pilot, settings, number, balance)
+        await pilot.press("enter")
+        await settle(pilot)
+
+        [(receipt, *_)] = posted_payments(settings)  # the payment is posted
+        words = await wait_for_words(pilot, f"Receipt waiting because {reason}")
+        assert "It prints" in words and "F5 prints it again." in words
+        assert query_database(settings, "SELECT status FROM print_job") == [("held",)]
+
+        sim.clear_faults()
+        await wait_for_words(pilot, f"Receipt {receipt} printed.")
+    assert query_database(settings, "SELECT status FROM print_job") == [("printed",)]
+    assert sim.printed.count(b"PAYMENT RECEIPT") == 1
+
+
+async def test_a_receipt_whose_connection_dropped_is_offered_as_a_reprint(demo_settings_for, sim):
+    settings = demo_settings_for(printer=printer_settings(sim))
+    [(number, balance, _)] = accounts_where(settings, ORDINARY)
+    open_drawer_for(settings)
+    sim.drop_after = 30
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await start_payment(pilot, settings, number, balance)
+        await pilot.press("enter")
+        [(receipt, *_)] = posted_payments(settings)
+        await wait_for_words(pilot, "may not have printed")
+        await asyncio.sleep(1.2)  # two poller ticks: an unknown job is never sent again by itself
+        assert query_database(settings, "SELECT status FROM print_job") == [("unknown",)]
+        sim.drop_after = None
+        await pilot.press("f5")
+        await wait_for_words(pilot, f"Receipt {receipt} printed.")
+    assert sim.printed.count(b"*** REPRINT ***") == 2  # one reprint, banner top and bottom
+    assert sorted(query_database(settings, "SELECT kind, status FROM print_job")) == [
+        ("receipt", "reprinted"), ("reprint", "printed")]
+
+
+async def test_devices_screen_shows_the_printer_and_prints_a_test_page(demo_settings_for, sim):
+    settings = demo_settings_for(printer=printer_settings(sim))
+    sim.near_end = True
+    async with make_app(settings).run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DevicesScreen)
+        assert "Ready; paper nearly out" in await wait_for_words(pilot, "Ready")
+        await burst(pilot, "t")
+        await wait_for_words(pilot, "Test page printed.")
+        sim.cover_open = True
+        await pilot.press("f5")
+        await wait_for_words(pilot, "The printer cover is open")
+    assert sim.printed.count(b"PRINTER TEST") == 1
