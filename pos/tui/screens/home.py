@@ -41,6 +41,7 @@ class HomeScreen(CounterScreen):
         Binding("f3", "open_drawer", "Open drawer", show=True),
         Binding("f4", "app.payment", "Payment", show=True),
         Binding("f5", "app.payments", "Payments", show=True),
+        Binding("f6", "app.drawer_day", "Drawer day", show=True),
     ]
 
     @dataclass

@@ -1,0 +1,277 @@
+"""The cashier's drawer between payments: drops, paid-outs, loans and no-sales, and the way to the close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Label, Static
+
+from pos.core.errors import PermissionDenied
+from pos.core.money import format_cents
+from pos.tui.dialogs.approval import Approval, ApprovalDialog
+from pos.tui.dialogs.count_cash import CountCashDialog
+from pos.tui.dialogs.paid_out import PaidOutDialog, PaidOutEntry
+from pos.tui.dialogs.text_entry import TextEntryDialog
+from pos.tui.screens.base import CounterScreen
+from pos.tui.widgets.counter_footer import CounterFooter
+from pos.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from drawer.day import MovementMade
+    from drawer.report_model import CloseoutReport
+    from pos.core.operators import OperatorView
+    from pos.core.settings import Settings
+
+KIND_LABELS = {"drop": "Drop", "paid_out": "Paid-out", "loan": "Loan", "no_sale": "No-sale"}
+
+
+class DrawerDayScreen(CounterScreen):
+    """What moved in and out of the drawer today. Expected amounts stay hidden until the close count is saved."""
+
+    BINDINGS = [
+        Binding("f2", "drop", "Drop", show=True),
+        Binding("f3", "paid_out", "Paid-out", show=True),
+        Binding("f6", "loan", "Loan", show=True),
+        Binding("f7", "no_sale", "No-sale", show=True),
+        Binding("f8", "close_drawer", "Close drawer", show=True),
+        Binding("escape", "app.home", "Home", show=True),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        report: CloseoutReport | None
+
+    @dataclass
+    class Moved(Message):
+        made: MovementMade
+        print_error: str | None
+        kick_error: str | None
+
+    @dataclass
+    class ApprovalNeeded(Message):
+        why: str
+        retry: Callable[[Approval], None]
+
+    def __init__(self, settings: Settings, operator: OperatorView) -> None:
+        super().__init__()
+        self.settings = settings
+        self.operator = operator
+        self.report: CloseoutReport | None = None
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        terminal = self.settings.terminal
+        yield StatusBar(terminal_id=terminal.id, site_name=terminal.site_name, operator_name=self.operator.name,
+                        role=self.operator.role, business_day_cutoff=terminal.business_day_cutoff)
+        with Vertical(id="drawer-day-body"):
+            yield Label("Your drawer today", classes="screen-title")
+            yield Static("Loading…", id="drawer-day-summary", markup=False)
+            yield DataTable(id="movements", cursor_type="row", zebra_stripes=True)
+            yield Static("F2 drop to the safe · F3 paid-out · F6 change loan · F7 no-sale · F8 close the drawer",
+                         id="drawer-day-message", markup=False)
+        yield CounterFooter(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#movements", DataTable)
+        for label, width in (("Slip", 12), ("Time", 6), ("What", 9), ("Amount", 12), ("Reason", 34),
+                             ("Approved by", 12)):
+            table.add_column(label, width=width, key=label)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="drawer-day-load")
+    def _load(self) -> None:
+        from drawer.reports import closeout_report
+        from drawer.sessions import current_drawer
+
+        with self.app.connected_database().reader() as uow:
+            drawer = current_drawer(uow, self.settings, self.operator.operator_id)
+            report = closeout_report(uow, drawer.session_id, self.settings) if drawer else None
+        self.post_message(self.Loaded(report))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        self.report = event.report
+        summary = self.query_one("#drawer-day-summary", Static)
+        table = self.query_one("#movements", DataTable)
+        table.clear()
+        report = event.report
+        if report is None:
+            summary.update("No drawer is open on this terminal for you. F3 on the home screen opens one.")
+            return
+        state = "being counted for close (F8 goes on with it)" if report.status == "counting" else "open"
+        summary.update(f"Drawer {state} since {_clock(report.opened_at)}; opening float "
+                       f"{self._money(report.opening_float_cents)}; {report.payments_count} payments; "
+                       f"{len(report.voids)} voids; {len(report.movements)} drops, paid-outs, loans and no-sales.")
+        for movement in report.movements:
+            sign = {"drop": "-", "paid_out": "-", "loan": "+"}.get(movement.kind, "")
+            amount = f"{sign}{self._money(movement.amount_cents)}" if movement.kind != "no_sale" else ""
+            table.add_row(movement.number, _clock(movement.at), KIND_LABELS.get(movement.kind, movement.kind),
+                          amount, movement.reason + (f" ({movement.note})" if movement.note else ""),
+                          movement.approved_by or "", key=movement.number)
+
+    # Actions -------------------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        if self.report is None or self.report.status != "open":
+            self._say("Only an open drawer takes drops, paid-outs, loans and no-sales.")
+            return False
+        return not self._busy
+
+    def action_drop(self) -> None:
+        if not self._ready():
+            return
+
+        def counted(result: tuple[dict[str, int], str | None] | None) -> None:
+            if result is not None:
+                self._run("drop", counts=result[0])
+
+        self.app.push_screen(CountCashDialog(self.settings, title="Drop to the safe",
+                                             help_text="Count what goes into the drop bag. Enter moves down; "
+                                                       "F12 or Enter on the last line makes the drop."), counted)
+
+    def action_loan(self) -> None:
+        if not self._ready():
+            return
+
+        def counted(result: tuple[dict[str, int], str | None] | None) -> None:
+            if result is not None:
+                self._run("loan", counts=result[0], note=result[1])
+
+        self.app.push_screen(CountCashDialog(self.settings, title="Change loan into the drawer", with_note=True,
+                                             help_text="Count the change brought in. Enter moves down."), counted)
+
+    def action_paid_out(self) -> None:
+        if not self._ready():
+            return
+
+        def entered(result: PaidOutEntry | None) -> None:
+            if result is not None:
+                self._run("paid_out", paid_out=result)
+
+        self.app.push_screen(PaidOutDialog(self.settings), entered)
+
+    def action_no_sale(self) -> None:
+        if not self._ready():
+            return
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self._run("no_sale", reason=reason)
+
+        self.app.push_screen(TextEntryDialog(title="Open the drawer without a sale", field="reason",
+                                             required=True, max_length=200,
+                                             lines=["Say why: it is recorded in the audit trail."]), given)
+
+    def action_close_drawer(self) -> None:
+        if self.report is None:
+            self._say("No drawer is open on this terminal for you.")
+            return
+        from pos.tui.screens.close_drawer import CloseDrawerScreen
+
+        self.app.push_screen(CloseDrawerScreen(self.settings, self.operator))
+
+    def _run(self, kind: str, **values: object) -> None:
+        self._busy = True
+        self._say("Recording…")
+        self._move(kind, values, None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="drawer-move")
+    def _move(self, kind: str, values: dict, approver: Approval | None) -> None:
+        from drawer import day
+        from drawer.documents import movement_slip_text
+        from drawer.paper import print_document
+        from drawer.reports import movement_slip
+        from pos.core.operators import Credentials
+        from pos.core.printing import kick_drawer
+
+        operator = self.operator.operator_id
+        credentials = Credentials(approver.operator_id, approver.pin) if approver else None
+        if kind == "drop":
+            command, service = day.MakeDrop(operator, values["counts"]), day.make_drop
+        elif kind == "loan":
+            command, service = day.MakeLoan(operator, values["counts"], values.get("note")), day.make_loan
+        elif kind == "paid_out":
+            entered: PaidOutEntry = values["paid_out"]  # type: ignore[assignment]
+            command = day.MakePaidOut(operator, entered.amount_cents, entered.reason_code, entered.note, credentials)
+            service = day.make_paid_out
+        else:
+            command, service = day.OpenNoSale(operator, values["reason"], credentials), day.open_no_sale
+        database = self.app.connected_database()
+        try:
+            with database.unit_of_work() as uow:
+                made = service(uow, command, self.settings)
+        except PermissionDenied as denied:
+            if approver is not None or "approval" not in denied.message:
+                raise
+            self.post_message(self.ApprovalNeeded(denied.message, lambda given: self._move(kind, values, given)))
+            return
+        # After the commit: the slip and the drawer; neither failing undoes what was recorded.
+        kick_error = kick_drawer(self.settings)
+        with database.reader() as uow:
+            slip = movement_slip(uow, made.movement_id, self.settings)
+        print_error = print_document(self.settings, f"{made.number}-{kind}",
+                                     movement_slip_text(slip, self.settings.printer.columns,
+                                                        symbol=self.settings.money.currency_symbol))
+        self.post_message(self.Moved(made, print_error, kick_error))
+
+    @on(ApprovalNeeded)
+    def _ask_approval(self, event: ApprovalNeeded) -> None:
+        self._say(f"{event.why}: the approver types their operator id and PIN.")
+
+        def approved(approval: Approval | None) -> None:
+            if approval is None:
+                self._busy = False
+                self._say("Not done: it needs approval.")
+                return
+            event.retry(approval)
+
+        self.app.push_screen(ApprovalDialog(event.why), approved)
+
+    @on(Moved)
+    def _moved(self, event: Moved) -> None:
+        self._busy = False
+        made = event.made
+        what = KIND_LABELS[made.kind]
+        text = f"{what} recorded on slip {made.number}"
+        if made.kind != "no_sale":
+            text += f": {self._money(made.amount_cents)}"
+        if made.approved_by:
+            text += f", approved by {made.approved_by}"
+        text += "."
+        if event.print_error:
+            text += f" The slip did not print: {event.print_error}."
+        if event.kick_error:
+            text += f" The drawer did not kick open: {event.kick_error}. Open it with its key."
+        self._say(text)
+        self.reload()
+
+    @on(CounterScreen.WorkFailed)
+    def _failed(self, event: CounterScreen.WorkFailed) -> None:
+        self._busy = False
+        self._say(f"Not done: {getattr(event.error, 'message', event.error)}")
+
+    def _say(self, text: str) -> None:
+        self.query_one("#drawer-day-message", Static).update(text)
+
+    def _money(self, cents: int) -> str:
+        return format_cents(cents, symbol=self.settings.money.currency_symbol)
+
+
+def _clock(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%H:%M")
+    except ValueError:
+        return stamp
