@@ -264,8 +264,11 @@ def test_a_payment_racing_a_force_close_lands_in_the_old_session_or_is_refused(d
     thread = threading.Thread(target=cashier)
     thread.start()
     start.wait()
-    closed = run(day, force_close, ForceClose(SAM, sid, CountDrawer("sam", FLOAT), 20000, "end of day"), settings)
-    thread.join()
+    try:
+        closed = run(day, force_close, ForceClose(SAM, sid, CountDrawer("sam", FLOAT), 20000, "end of day"),
+                     settings)
+    finally:
+        thread.join()  # never leave the cashier posting into a database the fixture is dropping
     assert len(posted) + len(refused) == 30
     assert closed.over_short_cents == -100 * len(posted)
     assert scalar(day, f"SELECT count(*) FROM payment_txn WHERE drawer_session_id = '{sid}'") == len(posted)
@@ -301,3 +304,16 @@ def test_deposit_from_two_verified_drawers_lists_cash_and_checks(day, settings, 
     assert [(i.reference, i.amount_cents, i.receipt_number) for i in slip.items] == [("1001", 4000, "T01-000001")]
     assert {d.deposit_bag for d in drawers} == {"BAG-1"}
     assert [(r.operator_id, r.over_short_cents) for r in history] == [("amy", 0), ("carl", 2000)]
+
+
+def test_a_voided_cash_payment_with_change_leaves_the_expected_cash_where_it_was(day, settings):
+    posted = pay(day, settings, 2550, TenderEntry("cash", 3000))
+    pay(day, settings, 4000, TenderEntry("check", 4000, "1001"))
+    run(day, void_payment, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "keyed twice"), settings)
+    saved = count_all(day, settings, FLOAT, items=[CountItem("check", "1001", 4000)])
+    cash = next(t for t in saved.tenders if t.tender == "cash")
+    assert (cash.payments_cents, cash.change_cents, cash.voids_cents, cash.expected_cents) == (3000, 450, 2550, 20000)
+    assert saved.over_short_cents == 0 and saved.next_step == "close"
+    with day.reader() as uow:
+        report = closeout_report(uow, saved.session_id, settings)
+    assert [(v.voids_receipt_number, v.amount_cents) for v in report.voids] == [(posted.receipt_number, 2550)]
