@@ -9,8 +9,8 @@ from pos.core.db import open_database
 from pos.core.scanline import make_scan_line
 from pos.tui.app import make_app
 from pos.tui.screens.close_drawer import CloseDrawerScreen
-from tests.tui.conftest import (ORDINARY, SIZE, accounts_where, audit_entries, burst, open_drawer_for,
-                                query_database, screen_words, settle, signed_in)
+from tests.tui.conftest import (ORDINARY, SIZE, accounts_where, audit_entries, burst, notifications,
+                                open_drawer_for, post_cash_payment, query_database, screen_words, settle, signed_in)
 
 # The count sheet's order: bills 100 50 20 10 5 2 1, coins 1.00 .50 .25 .10 .05 .01, rolls 10 5 2 .50.
 SHEET = ["bill:10000", "bill:5000", "bill:2000", "bill:1000", "bill:500", "bill:200", "bill:100", "coin:100",
@@ -234,3 +234,26 @@ async def test_a_whole_scripted_day_through_the_keyboard_gives_every_closeout_fi
     assert "SHORT" in z_text and "-$2.00" in z_text and "lena" in z_text
     [pdf] = (tmp_path / "reports").glob("Z-T01-*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+async def test_the_cashier_is_asked_for_a_drop_and_cash_waits_past_the_till_limit(demo_settings_for):
+    settings = demo_settings_for(drawer={"drop_prompt_cents": 25000, "till_limit_cents": 30000})
+    open_drawer_for(settings)
+    (first, _, _), (second, _, _), (third, _, _) = accounts_where(settings, ORDINARY, 3)
+    post_cash_payment(settings, first, 9000)  # the drawer holds $290.00
+    async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:
+        await signed_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await burst(pilot, *make_scan_line(second, 2000, settings.scan_line), "enter")
+        await pilot.press("f4", "enter")  # $310.00 now: over the prompt
+        await settle(pilot)
+        assert any("make a drop to the safe" in message for _, _, message in notifications(pilot))
+        await pilot.press("enter")  # next customer
+        await settle(pilot)
+        await burst(pilot, *make_scan_line(third, 1500, settings.scan_line), "enter")
+        await pilot.press("f4", "enter")  # over the till limit: refused, nothing posted
+        await settle(pilot)
+        assert any("The drawer holds $310.00, over the till limit of $300.00: make a drop" in message
+                   for _, _, message in notifications(pilot))
+    assert query_database(settings, "SELECT count(*) FROM payment_txn")[0][0] == 2

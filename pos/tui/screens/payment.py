@@ -648,6 +648,10 @@ class PaymentScreen(CounterScreen):
         self.set_focus(None)
         self.refresh_bindings()
         self._print(posted.receipt_number)
+        if posted.drop_advised(self.settings):
+            held = format_cents(posted.cash_in_drawer_cents or 0, symbol=self.symbol)
+            self.app.notify(f"The drawer holds {held} in cash: make a drop to the safe (F6 on home, then F2). "
+                            "Past the till limit cash payments wait for it.", title="Drawer", severity="warning")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
     def _print(self, receipt_number: str) -> None:
