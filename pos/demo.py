@@ -136,15 +136,16 @@ def demo_dir() -> Path:
 
 
 def demo_settings(base: Settings | None = None, directory: Path | None = None) -> Settings:
-    """The site's settings with the database and receipts moved into the demo folder."""
+    """The site's settings with the database, receipts and report PDFs moved into the demo folder."""
     directory = directory or demo_dir()
     overrides = {"database": {"url": f"sqlite:///{directory / 'pos.db'}"},
-                 "printer": {"backend": "file", "directory": str(directory / "receipts")}}
+                 "printer": {"backend": "file", "directory": str(directory / "receipts")},
+                 "drawer": {"reports_dir": str(directory / "reports")}}
     if base is None:
         return load_settings(overrides=overrides)
     data = base.model_dump()
-    data["database"].update(overrides["database"])
-    data["printer"].update(overrides["printer"])
+    for section, values in overrides.items():
+        data[section].update(values)
     return Settings(**data)
 
 
