@@ -22,7 +22,7 @@ from drawer.report_model import (
     TenderFigures,
 )
 from pos.core.money import format_cents
-from receipts.layout import MIN_COLUMNS, display_width
+from receipts.layout import MIN_COLUMNS, clean_text, display_width, wrap_text
 
 NOT_COUNTED = "not counted"
 CLOSEOUT_TITLE = "DRAWER CLOSEOUT (Z)"
@@ -669,10 +669,10 @@ class _Sheet:
         self.text(title)
 
     def text(self, text: str, *, indent: str = "") -> None:
-        self.lines.extend(_wrap(text, self.columns, indent))
+        self.lines.extend(wrap_text(text, self.columns, indent))
 
     def centre(self, text: str) -> None:
-        for line in _wrap(text, self.columns):
+        for line in wrap_text(text, self.columns):
             self.lines.append(" " * ((self.columns - display_width(line)) // 2) + line)
 
     def pair(self, label: str, value: str, *, indent: str = "") -> None:
@@ -680,18 +680,18 @@ class _Sheet:
         if self._one_line(label, value, indent):
             return
         # Still flush right, so an amount stays in the column a reader scans; a too-long one splits, never cut.
-        for piece in _wrap(value, self.columns):
+        for piece in wrap_text(value, self.columns):
             self.lines.append(" " * (self.columns - display_width(piece)) + piece)
 
     def field(self, label: str, value: str, *, indent: str = "") -> None:
         """``label`` left and a text ``value`` right; a value too long for that wraps under the label instead."""
         if not self._one_line(label, value, indent):
-            self.lines.extend(_wrap(value, self.columns, indent + _INDENT))
+            self.lines.extend(wrap_text(value, self.columns, indent + _INDENT))
 
     def _one_line(self, label: str, value: str, indent: str) -> bool:
         """Put the label's lines down, ending with the value when it fits beside the last; False when it did not."""
-        value = _clean(value).strip()
-        left = _wrap(label, self.columns, indent)
+        value = clean_text(value).strip()
+        left = wrap_text(label, self.columns, indent)
         if left and display_width(left[-1]) + 1 + display_width(value) <= self.columns:
             last = left.pop()
             left.append(last + " " * (self.columns - display_width(last) - display_width(value)) + value)
@@ -703,7 +703,7 @@ class _Sheet:
     def signature(self, label: str) -> None:
         self.blank()
         self.blank()
-        lines = _wrap(label, self.columns)
+        lines = wrap_text(label, self.columns)
         last = lines.pop() if lines else ""
         self.lines.extend(lines)
         room = self.columns - display_width(last) - 1
@@ -711,57 +711,6 @@ class _Sheet:
             self.lines.append(last)
             last, room = "", self.columns
         self.lines.append(f"{last} {'_' * room}" if last else "_" * room)
-
-
-def _clean(text: str) -> str:
-    """Composed text with control and format characters made harmless: on paper they would be printer commands."""
-    out = []
-    for ch in unicodedata.normalize("NFC", str(text)):
-        if ch.isspace():
-            out.append(" ")
-        elif unicodedata.category(ch).startswith("C"):
-            out.append("?")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """Greedy word wrap by display width; a word longer than a line is split, never cut."""
-    room = width - display_width(indent)
-    lines: list[str] = []
-    current = ""
-    for word in _clean(text).split():
-        if display_width(word) > room:
-            if current:
-                lines.append(indent + current)
-            pieces = _split_word(word, room)
-            lines.extend(indent + piece for piece in pieces[:-1])
-            current = pieces[-1]
-        elif not current:
-            current = word
-        elif display_width(current) + 1 + display_width(word) <= room:
-            current = f"{current} {word}"
-        else:
-            lines.append(indent + current)
-            current = word
-    if current:
-        lines.append(indent + current)
-    return lines
-
-
-def _split_word(word: str, room: int) -> list[str]:
-    pieces: list[str] = []
-    piece, used = "", 0
-    for ch in word:
-        size = display_width(ch)
-        if used + size > room and piece:
-            pieces.append(piece)
-            piece, used = "", 0
-        piece += ch
-        used += size
-    pieces.append(piece)
-    return pieces
 
 
 # --- PDF page ------------------------------------------------------------------------------------------------

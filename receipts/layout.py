@@ -168,7 +168,7 @@ def _char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Composed (NFC) text with control and format characters made harmless.
 
     A control character in a customer name would otherwise reach the printer as a command.
@@ -184,12 +184,12 @@ def _clean(text: str) -> str:
     return "".join(out)
 
 
-def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+def wrap_text(text: str, width: int, indent: str = "") -> list[str]:
     """Greedy word wrap by display width; words longer than a line are split, never cut."""
-    room = width - len(indent)
+    room = width - display_width(indent)
     lines: list[str] = []
     current = ""
-    for word in _clean(text).split():
+    for word in clean_text(text).split():
         if display_width(word) > room:
             if current:
                 lines.append(indent + current)
@@ -240,29 +240,29 @@ class _Page:
         self.lines.append(LayoutLine(char * self.columns))
 
     def text(self, text: str, *, indent: str = "", bold: bool = False) -> None:
-        for line in _wrap(text, self.columns, indent):
+        for line in wrap_text(text, self.columns, indent):
             self.lines.append(LayoutLine(line, bold=bold))
 
     def centre(self, text: str, *, bold: bool = False, double_height: bool = False) -> None:
-        for line in _wrap(text, self.columns):
+        for line in wrap_text(text, self.columns):
             pad = (self.columns - display_width(line)) // 2
             self.lines.append(LayoutLine(" " * pad + line, bold=bold, double_height=double_height, centred=True))
 
     def pair(self, label: str, value: str, *, indent: str = "", bold: bool = False,
              double_height: bool = False) -> None:
         """``label`` on the left, ``value`` flush right; the label wraps when both do not fit."""
-        value = _clean(value).strip()
-        left = _wrap(label, self.columns, indent)
+        value = clean_text(value).strip()
+        left = wrap_text(label, self.columns, indent)
         if left and display_width(left[-1]) + 1 + display_width(value) <= self.columns:
             last = left.pop()
             gap = self.columns - display_width(last) - display_width(value)
             right = [last + " " * gap + value]
         else:
-            right = [" " * (self.columns - display_width(piece)) + piece for piece in _wrap(value, self.columns)]
+            right = [" " * (self.columns - display_width(piece)) + piece for piece in wrap_text(value, self.columns)]
         for line in left + right:
             self.lines.append(LayoutLine(line, bold=bold, double_height=double_height))
 
     def barcode(self, value: str) -> None:
-        for index, line in enumerate(_wrap(value, self.columns)):
+        for index, line in enumerate(wrap_text(value, self.columns)):
             pad = (self.columns - display_width(line)) // 2
             self.lines.append(LayoutLine(" " * pad + line, centred=True, barcode=value if index == 0 else None))

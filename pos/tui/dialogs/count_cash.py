@@ -98,10 +98,7 @@ class CountCashDialog(ModalScreen["tuple[dict[str, int], str | None] | None"]):
 
     def _refuse(self, error: InputError, field: FormField | None) -> None:
         if field is not None:
-            if entry.is_card_number_refusal(error):
-                field.clear()
-            field.mark_refused()
-            field.enter()
+            field.refuse(error)
         self.query_one("#dialog-message", Static).update(error.message)
         self.post_message(CounterScreen.Refused(error))
 

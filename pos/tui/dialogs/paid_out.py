@@ -97,10 +97,7 @@ class PaidOutDialog(ModalScreen[PaidOutEntry | None]):
 
     def _refuse(self, error: InputError, field: FormField | None) -> None:
         if field is not None:
-            if entry.is_card_number_refusal(error):
-                field.clear()
-            field.mark_refused()
-            field.enter()
+            field.refuse(error)
         self.query_one("#dialog-message", Static).update(error.message)
         self.post_message(CounterScreen.Refused(error))
 

@@ -472,10 +472,7 @@ class CloseDrawerScreen(CounterScreen):
 
     def _refuse(self, error: InputError, field: FormField | None) -> None:
         if field is not None:
-            if entry.is_card_number_refusal(error):
-                field.clear()
-            field.mark_refused()
-            field.enter()
+            field.refuse(error)
         self._say(f"Not done: {error.message}")
         self.refuse(error)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.binding import Binding
 from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from pos.core.errors import InputError
 
 
 class FormField(Input):
@@ -76,3 +81,12 @@ class FormField(Input):
 
     def mark_refused(self, refused: bool = True) -> None:
         self.set_class(refused, "-refused")
+
+    def refuse(self, error: InputError) -> None:
+        """What was typed here was refused: marked, emptied if it looked like a card number, and entered again."""
+        from pos.tui.entry import is_card_number_refusal
+
+        if is_card_number_refusal(error):
+            self.clear()  # a card number is not left on the screen either
+        self.mark_refused()
+        self.enter()
