@@ -4,33 +4,51 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from pos.core.errors import PosError
 from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.devices import DevicesScreen
 from pos.tui.screens.drawer import OpenDrawerScreen
+from pos.tui.screens.drawer_day import DrawerDayScreen
 from pos.tui.screens.home import HomeScreen
 from pos.tui.screens.lookup import LookupScreen
 from pos.tui.screens.payment import PaymentScreen
 from pos.tui.screens.payments import PaymentsScreen
 from pos.tui.screens.signin import SignInScreen
+from pos.tui.screens.supervisor import SupervisorScreen
 
 if TYPE_CHECKING:
     from pos.core.db import Database
     from pos.core.operators import OperatorView
+    from pos.core.printing import JobPrinted
     from pos.core.settings import Settings
+    from receipts.status import PrinterStatus
 
 # Kept while the operator is signed in (an interrupted payment is where it was left); dropped at sign-out.
 SIGNED_IN_MODES = {"home": HomeScreen, "lookup": LookupScreen, "payment": PaymentScreen,
-                   "payments": PaymentsScreen, "drawer": OpenDrawerScreen}
-NAVIGATION = ("sign_out", "lookup", "home", "payment", "payments", "open_drawer")
+                   "payments": PaymentsScreen, "drawer": OpenDrawerScreen,
+                   "drawer_day": DrawerDayScreen, "devices": DevicesScreen,
+                   "supervisor": SupervisorScreen}
+NAVIGATION = ("sign_out", "lookup", "home", "payment", "payments", "open_drawer", "drawer_day", "devices",
+              "supervisor")
+
+
+@dataclass
+class PrinterPolled(Message):
+    """The printer poller's answer: the printer's status, and what it printed of the held receipts."""
+
+    status: PrinterStatus | None
+    results: list[JobPrinted]
 
 
 class PosApp(App[None]):
@@ -45,6 +63,7 @@ class PosApp(App[None]):
     BINDINGS = [
         Binding("ctrl+o", "sign_out", "Sign out", show=True, priority=True),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
+        Binding("f10", "devices", "Devices", show=True),
     ]
 
     def __init__(self, settings: Settings, *, database: Database | None = None) -> None:
@@ -56,6 +75,10 @@ class PosApp(App[None]):
         self._database_lock = threading.Lock()
         self._last_key_at = time.monotonic()
         self._idle_timer: Timer | None = None
+        self._poll_timer: Timer | None = None
+        self._printer_fault: str | None = None
+        self._drawer_open_since: float | None = None
+        self._drawer_warned = False
 
     # The database: opened in a thread once the sign-in screen is up ----------------------------
 
@@ -94,6 +117,7 @@ class PosApp(App[None]):
         self.clear_notifications()  # a refusal shown before this sign-in is no longer news
         self._last_key_at = time.monotonic()
         self._watch_idle()
+        self._poll_timer = self.set_interval(self.settings.printer.poll_seconds, self._poll_printer)
         self.refresh_bindings()
 
     async def action_sign_out(self) -> None:
@@ -108,6 +132,9 @@ class PosApp(App[None]):
         if self._idle_timer is not None:
             self._idle_timer.stop()
             self._idle_timer = None
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
         await self.switch_mode("signin")
         for mode in SIGNED_IN_MODES:
             await self.remove_mode(mode)
@@ -152,6 +179,50 @@ class PosApp(App[None]):
             await self._end_session("idle")
         else:
             self._idle_timer = self.set_timer(seconds - idle, self._check_idle)
+
+    # The printer poller: held receipts print once the printer is ready; the drawer sensor is watched -----
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="printer-poll")
+    def _poll_printer(self) -> None:
+        from pos.core.printing import has_retried_jobs, print_waiting, printer_status
+
+        settings = self.settings
+        try:
+            database = self.connected_database()
+            waiting = has_retried_jobs(database, settings)
+            watch_drawer = settings.cash_drawer.kick == "printer" and settings.cash_drawer.sensor != "none"
+            if not waiting and not watch_drawer:
+                return
+            status = printer_status(settings)
+            results = print_waiting(database, settings) if waiting and status and status.fault is None else []
+        except Exception as error:  # noqa: BLE001 - a poll that fails is tried again at the next tick, quietly
+            self.log.warning(f"printer poll: {error!r}")
+            return
+        self.post_message(PrinterPolled(status, results))
+
+    @on(PrinterPolled)
+    def _printer_polled(self, event: PrinterPolled) -> None:
+        status, settings = event.status, self.settings
+        fault = status.fault if status is not None else None
+        if fault and fault != self._printer_fault and not event.results:
+            self.notify(f"Receipts wait because {fault}. They print by themselves once the printer is ready.",
+                        title="Printer", severity="warning", markup=False)
+        self._printer_fault = fault
+        printed = [result.job.receipt_number for result in event.results if result.printed]
+        if printed:
+            self.notify(f"Receipt {', '.join(printed)} printed.", title="Printer", markup=False)
+        if event.results and isinstance(self.screen, PaymentScreen):
+            self.screen.printer_polled(event.results)
+        opened = status.drawer_open(settings.cash_drawer.sensor) if status is not None else None
+        if not opened:
+            self._drawer_open_since, self._drawer_warned = None, False
+        elif self._drawer_open_since is None:
+            self._drawer_open_since = time.monotonic()
+        limit = settings.cash_drawer.open_warning_seconds
+        if opened and limit and not self._drawer_warned and time.monotonic() - self._drawer_open_since >= limit:
+            self._drawer_warned = True
+            self.notify(f"The cash drawer has been open for more than {_duration(limit)}: close it.",
+                        title="Drawer", severity="warning", markup=False)
 
     # Screens and keys --------------------------------------------------------------------------
 
@@ -199,6 +270,15 @@ class PosApp(App[None]):
     def action_open_drawer(self) -> None:
         self.switch_mode("drawer")
 
+    def action_drawer_day(self) -> None:
+        self.switch_mode("drawer_day")
+
+    def action_devices(self) -> None:
+        self.switch_mode("devices")
+
+    def action_supervisor(self) -> None:
+        self.switch_mode("supervisor")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NAVIGATION:
             return self.operator is not None
@@ -225,6 +305,12 @@ class PosApp(App[None]):
                                 self.action_payments)
             yield SystemCommand("Open drawer", "Count the float and open your drawer (F3 on home)",
                                 self.action_open_drawer)
+            yield SystemCommand("Drawer day", "Drops, paid-outs, loans, no-sales and the close (F6 on home)",
+                                self.action_drawer_day)
+            yield SystemCommand("Devices", "Printer, drawer, display: live state and hardware check (F10)",
+                                self.action_devices)
+            yield SystemCommand("Supervisor: drawers", "Every terminal's drawers: Z reports, verify, force close, "
+                                "deposit", self.action_supervisor)
             yield SystemCommand("Sign out", "Sign out of this terminal (ctrl+o)", self.action_sign_out)
         if screen.query("HelpPanel"):
             yield SystemCommand("Keys", "Hide the keys panel", self.action_hide_help_panel)

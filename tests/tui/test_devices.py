@@ -106,3 +106,22 @@ async def test_devices_screen_shows_the_printer_and_prints_a_test_page(demo_sett
         await pilot.press("f5")
         await wait_for_words(pilot, "The printer cover is open")
     assert sim.printed.count(b"PRINTER TEST") == 1
+
+
+async def test_a_check_taken_is_endorsed_on_the_slip_station_when_the_cashier_inserts_it(demo_settings_for, sim):
+    settings = demo_settings_for(printer=printer_settings(sim),
+                                 endorsement={"enabled": True, "bank_account": "Acct 000123456789"})
+    [(number, balance, _)] = accounts_where(settings, ORDINARY)
+    open_drawer_for(settings)
+    async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:
+        await signed_in(pilot)
+        await start_payment(pilot, settings, number, balance)
+        await pilot.press("f6")
+        await burst(pilot, *f"{balance // 100}.{balance % 100:02d}", "enter", *"1042", "enter")  # posts
+        await settle(pilot)
+        [(receipt, *_)] = posted_payments(settings)
+        await wait_for_words(pilot, "Endorse the check 1042")
+        await pilot.press("enter")  # the check is in the slip station
+        await wait_for_words(pilot, "The check 1042 is endorsed.")
+    sim.wait_quiet()
+    assert sim.count("FOR DEPOSIT ONLY") == 1 and sim.count(receipt) >= 1 and sim.count("Acct 000123456789") == 1

@@ -42,6 +42,7 @@ class HomeScreen(CounterScreen):
         Binding("f4", "app.payment", "Payment", show=True),
         Binding("f5", "app.payments", "Payments", show=True),
         Binding("f6", "app.drawer_day", "Drawer day", show=True),
+        Binding("f7", "app.supervisor", "Supervisor", show=True),
     ]
 
     @dataclass

@@ -118,6 +118,18 @@ class PaymentScreen(CounterScreen):
         results: list[JobPrinted]
 
     @dataclass
+    class ChecksToEndorse(Message):
+        """Checks of the payment just posted, each to be endorsed on the slip station (number may be None)."""
+
+        receipt_number: str
+        checks: list[tuple[str, str | None]]
+
+    @dataclass
+    class Endorsed(Message):
+        check: str
+        error: str | None
+
+    @dataclass
     class NextCustomer(Message):
         """The payment is done: the app opens an empty lookup for the next customer."""
 
@@ -648,10 +660,70 @@ class PaymentScreen(CounterScreen):
         self.set_focus(None)
         self.refresh_bindings()
         self._print(posted.receipt_number)
+        if self.settings.endorsement.enabled:
+            self._load_checks(posted.txn_id, posted.receipt_number)
         if posted.drop_advised(self.settings):
             held = format_cents(posted.cash_in_drawer_cents or 0, symbol=self.symbol)
             self.app.notify(f"The drawer holds {held} in cash: make a drop to the safe (F6 on home, then F2). "
                             "Past the till limit cash payments wait for it.", title="Drawer", severity="warning")
+
+    # Check endorsement ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="endorse-load")
+    def _load_checks(self, txn_id: str, receipt_number: str) -> None:
+        from sqlalchemy import select
+
+        from pos.core.models import PaymentTender
+
+        with self.app.connected_database().reader() as uow:
+            rows = uow.session.execute(
+                select(PaymentTender.type, PaymentTender.reference).where(
+                    PaymentTender.txn_id == txn_id,
+                    PaymentTender.type.in_(("check", "money_order", "cashiers_check")))
+                .order_by(PaymentTender.position)).all()
+        if rows:
+            self.post_message(self.ChecksToEndorse(receipt_number, [(TENDER_LABELS.get(t, t), r) for t, r in rows]))
+
+    @on(ChecksToEndorse)
+    def _offer_endorsement(self, event: ChecksToEndorse) -> None:
+        """One check at a time: insert it, Enter endorses, Esc leaves it to be endorsed by hand."""
+        if not event.checks:
+            return
+        (label, number), rest = event.checks[0], event.checks[1:]
+        what = f"{label.lower()} {number}" if number else label.lower()
+
+        def answered(endorse: bool | None) -> None:
+            if endorse:
+                self._endorse(event.receipt_number, number, what)
+            if rest:
+                self.post_message(self.ChecksToEndorse(event.receipt_number, rest))
+
+        self.app.push_screen(ConfirmDialog(f"Endorse the {what}",
+                                           [f"Put the {what} face down into the printer's slip station.",
+                                            "Enter endorses it; Esc skips it (endorse it by hand)."],
+                                           confirm="Endorse", back="Skip"), answered)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="endorse")
+    def _endorse(self, receipt_number: str, check_number: str | None, what: str) -> None:
+        from pos.core.clock import business_date
+        from pos.core.printing import endorse_check
+        from receipts.errors import PrinterError
+
+        try:
+            endorse_check(self.settings, receipt_number, check_number,
+                          business_date(cutoff=self.settings.terminal.business_day_cutoff))
+        except PrinterError as error:
+            self.post_message(self.Endorsed(what, error.message))
+            return
+        self.post_message(self.Endorsed(what, None))
+
+    @on(Endorsed)
+    def _endorsed(self, event: Endorsed) -> None:
+        if event.error is None:
+            self.app.notify(f"The {event.check} is endorsed.", title="Endorsement")
+        else:
+            self.app.notify(f"The {event.check} was not endorsed: {event.error}. Endorse it by hand.",
+                            title="Endorsement", severity="warning")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
     def _print(self, receipt_number: str) -> None:
