@@ -527,15 +527,19 @@ def match_items(items: list[CountItem], posted: list[tuple[str, str, int, str]])
 
 
 def _lock(uow: UnitOfWork, session_id: str) -> DrawerSession | None:
-    """The session row and its batch, locked for the rest of the transaction (payments take a share lock).
+    """The session's batch, then the session row, locked for the rest of the transaction.
 
+    The batch first: a payment takes a share lock on the batch and then (through its foreign key) on the
+    session, so both take them in the same order and neither waits for the other in a cycle.
     SQLite has no row locks; its writers already run one at a time (BEGIN IMMEDIATE).
     """
-    session = uow.session.execute(select(DrawerSession).where(DrawerSession.id == session_id)
-                                  .with_for_update()).scalar_one_or_none()
-    if session is not None:
-        uow.session.execute(select(Batch.id).where(Batch.id == session.batch_id).with_for_update())
-    return session
+    batch_id = uow.session.execute(select(DrawerSession.batch_id).where(DrawerSession.id == session_id)
+                                   ).scalar_one_or_none()
+    if batch_id is None:
+        return None
+    uow.session.execute(select(Batch.id).where(Batch.id == batch_id).with_for_update())
+    return uow.session.execute(select(DrawerSession).where(DrawerSession.id == session_id)
+                               .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def _own_session(uow: UnitOfWork, settings: Settings, operator_id: str, *, statuses: tuple[str, ...],
