@@ -274,7 +274,8 @@ def close_drawer(uow: UnitOfWork, command: CloseDrawer, settings: Settings) -> D
     signed_off_by = None
     if abs(count.over_short_cents) > settings.drawer.over_short_tolerance_cents:
         if not note:
-            raise InputError("note", f"is required: the drawer is {_over_short_words(count.over_short_cents, settings)}")
+            words = _over_short_words(count.over_short_cents, settings)
+            raise InputError("note", f"is required: the drawer is {words}")
         signed_off_by = _approval(uow, settings, command.approver, command.operator_id,
                                   what=f"A close {_over_short_words(count.over_short_cents, settings)}",
                                   limit_of=lambda role: settings.role(role).over_short_cents,

@@ -150,8 +150,11 @@ def _time_first_frame(argv: list[str], env: dict[str, str], marker: bytes = b"Op
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     started = time.perf_counter()
+    environment = {**os.environ, "TERM": "xterm-256color", **env}
+    if "PYTHONPYCACHEPREFIX" in env:
+        environment.pop("PYTHONDONTWRITEBYTECODE", None)  # the cache prefix is there to be written and read
     process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-                               env={**os.environ, "TERM": "xterm-256color", **env})
+                               env=environment)
     os.close(slave)
     screen = b""
     try:
@@ -246,15 +249,24 @@ def run_benchmarks(*, accounts: int = 1_000_000, samples: int = 2000, console=No
 
         config = folder / "pos.toml"
         config.write_text(f'[database]\nurl = "sqlite:///{db_path}"\n', encoding="utf-8")
-        env = {"POS_CONFIG": str(config)}
-        ours_frames = [_time_first_frame([sys.executable, "-m", "pos", "run"], env) for _ in range(cold_starts)]
-        floor_frames = [_time_first_frame([sys.executable, "-c", BARE_APP], env) for _ in range(cold_starts)]
+        # An installed terminal starts from compiled bytecode (pip compiles it; Python caches it on the first
+        # run). Where the environment forbids writing it (PYTHONDONTWRITEBYTECODE), every start would compile
+        # Textual, pydantic and SQLAlchemy from source: so both programs get a bytecode cache of their own,
+        # filled by one start that is not timed.
+        env = {"POS_CONFIG": str(config), "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+        ours_argv, floor_argv = [sys.executable, "-m", "pos", "run"], [sys.executable, "-c", BARE_APP]
+        _time_first_frame(ours_argv, env)
+        _time_first_frame(floor_argv, env)
+        ours_frames = [_time_first_frame(ours_argv, env) for _ in range(cold_starts)]
+        floor_frames = [_time_first_frame(floor_argv, env) for _ in range(cold_starts)]
         done("cold starts")
         first_frame = statistics.median(ours_frames)
         rows.append(BenchRow("cold start to sign-in first frame (median of "
                              f"{cold_starts})", first_frame, statistics.median(floor_frames), "s", "≤ 1 s",
-                             first_frame <= 1.0, "`pos run` on a real pseudo-terminal until the sign-in fields are drawn; "
-                             "floor: a bare Textual app with a label and an input, same terminal"))
+                             first_frame <= 1.0, "`pos run` on a real pseudo-terminal until the sign-in fields "
+                             "are drawn, bytecode cached "
+                             "(one untimed start first); floor: a bare Textual app with a label and an input, same "
+                             "terminal, same cache"))
         rows.extend(posting_rows(folder))
         done("posting")
         if postgres_url:

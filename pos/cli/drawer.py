@@ -102,7 +102,8 @@ def _print_report(found) -> None:  # noqa: ANN001 - drawer.report_model.Closeout
     head = Table.grid(padding=(0, 2))
     head.add_row("Drawer", f"{found.session_id} on {found.terminal_id}, {found.business_date}")
     head.add_row("Cashier", f"{found.operator_name} ({found.operator_id})")
-    head.add_row("Status", found.status + (" (force-closed by " + (found.closed_by or "") + ")" if found.forced else ""))
+    forced = f" (force-closed by {found.closed_by})" if found.forced else ""
+    head.add_row("Status", found.status + forced)
     head.add_row("Opened / closed", f"{found.opened_at[:19]} / {(found.closed_at or 'not yet')[:19]}")
     head.add_row("Opening float", _money(found.opening_float_cents))
     head.add_row("Payments", f"{found.payments_count}, {_money(found.payments_cents)}")

@@ -15,7 +15,8 @@ from pos.core.payments import (LineEntry, PaymentError, PaymentNeedsConfirmation
 from pos.core.tenders import TenderEntry, TenderError
 from pos.demo import build_demo
 
-STANDARD_FLOAT = {"bill:10000": 1, "bill:2000": 3, "bill:1000": 2, "bill:500": 2, "bill:100": 5, "coin:25": 20}  # $200.00
+STANDARD_FLOAT = {"bill:10000": 1, "bill:2000": 3, "bill:1000": 2, "bill:500": 2, "bill:100": 5,
+                  "coin:25": 20}  # $200.00
 
 
 @pytest.fixture

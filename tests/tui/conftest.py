@@ -152,7 +152,8 @@ def audit_entries(settings: Settings, kind: str) -> list:
         database.dispose()
 
 
-STANDARD_FLOAT = {"bill:10000": 1, "bill:2000": 3, "bill:1000": 2, "bill:500": 2, "bill:100": 5, "coin:25": 20}  # $200.00, the standard float
+# $200.00, the standard float
+STANDARD_FLOAT = {"bill:10000": 1, "bill:2000": 3, "bill:1000": 2, "bill:500": 2, "bill:100": 5, "coin:25": 20}
 
 
 def open_drawer_for(settings: Settings, operator_id: str = "amy") -> None:

@@ -257,3 +257,26 @@ async def test_the_cashier_is_asked_for_a_drop_and_cash_waits_past_the_till_limi
         assert any("The drawer holds $310.00, over the till limit of $300.00: make a drop" in message
                    for _, _, message in notifications(pilot))
     assert query_database(settings, "SELECT count(*) FROM payment_txn")[0][0] == 2
+
+
+async def test_closing_with_a_payment_half_entered_is_refused_and_the_payment_kept(settings):
+    open_drawer_for(settings)
+    [(number, _, _)] = accounts_where(settings, ORDINARY)
+    async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:
+        await signed_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await burst(pilot, *make_scan_line(number, 1234, settings.scan_line), "enter")
+        await pilot.press("f4")  # the payment screen has the stub's line; not posted
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f6", "f8")
+        await settle(pilot)
+        assert any("A payment is half-entered on the payment screen" in message
+                   for _, _, message in notifications(pilot))
+        assert pilot.app.screen.__class__.__name__ == "DrawerDayScreen"
+        await pilot.press("escape", "f4")
+        await settle(pilot)
+        assert "$12.34" in screen_words(pilot)  # still there
+    assert query_database(settings, "SELECT status FROM drawer_session") == [("open",)]

@@ -308,7 +308,8 @@ class CloseDrawerScreen(CounterScreen):
             counted = saved.counted_by_tender.get(totals.tender, 0)
             if not (totals.expected_cents or counted):
                 continue
-            lines.append(f"{TENDER_LABELS.get(totals.tender, totals.tender):<14}{self._money(totals.expected_cents):>12}"
+            label = TENDER_LABELS.get(totals.tender, totals.tender)
+            lines.append(f"{label:<14}{self._money(totals.expected_cents):>12}"
                          f"{self._money(counted):>13}{self._signed(counted - totals.expected_cents):>13}")
         lines.append(f"{'Total':<14}{self._money(saved.expected_cents):>12}{self._money(saved.counted_cents):>13}"
                      f"{self._signed(saved.over_short_cents):>13}")
@@ -427,7 +428,8 @@ class CloseDrawerScreen(CounterScreen):
         self.query_one("#close-report", Static).update(text)
         signed = f", signed off by {closed.signed_off_by}" if closed.signed_off_by else ""
         self._say(f"Drawer closed ({self._words(closed.over_short_cents)}{signed}). Float kept "
-                  f"{self._money(closed.retained_float_cents)}; to the deposit {self._money(closed.deposit_cash_cents)}."
+                  f"{self._money(closed.retained_float_cents)}; to the deposit "
+                  f"{self._money(closed.deposit_cash_cents)}."
                   " F9 prints the Z report, F11 saves it as PDF, Esc goes home.")
         self.action_print_report()
 

@@ -179,9 +179,27 @@ class DrawerDayScreen(CounterScreen):
         if self.report is None:
             self._say("No drawer is open on this terminal for you.")
             return
+        if self._payment_in_progress():
+            from drawer.sessions import DrawerError  # not at import: the app starts without SQLAlchemy
+
+            error = DrawerError("A payment is half-entered on the payment screen: post it or clear it (F4, then "
+                                "Ctrl+N) before closing the drawer")
+            self._say(f"Not closed: {error.message}")
+            self.refuse(error)
+            return
         from pos.tui.screens.close_drawer import CloseDrawerScreen
 
         self.app.push_screen(CloseDrawerScreen(self.settings, self.operator))
+
+    def _payment_in_progress(self) -> bool:
+        """The payment screen (kept while signed in) holds lines or tenders not posted yet."""
+        from pos.tui.screens.payment import PaymentScreen
+
+        try:
+            stack = self.app.get_screen_stack("payment")
+        except KeyError:  # the payment screen was never opened
+            return False
+        return any(isinstance(screen, PaymentScreen) and screen.in_progress for screen in stack)
 
     def _run(self, kind: str, **values: object) -> None:
         self._busy = True

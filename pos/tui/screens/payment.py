@@ -224,6 +224,11 @@ class PaymentScreen(CounterScreen):
     def is_empty(self) -> bool:
         return not self.line_rows() and not self.tender_rows()
 
+    @property
+    def in_progress(self) -> bool:
+        """Something is entered and not posted: closing the drawer now would strand it."""
+        return self._state != "posted" and bool(self.line_rows())
+
     async def add_account(self, account: AccountView, stub: StubScanned | None = None) -> None:
         """Put ``account`` on the payment (a new one if the last was posted): the stub's amount, else the balance."""
         if self._state == "posted":
