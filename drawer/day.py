@@ -9,7 +9,7 @@ from typing import Literal
 
 from sqlalchemy import select, update
 
-from drawer.journal import CASH, TenderTotals, cash_in_drawer_cents, expected_by_tender, load_journal
+from drawer.journal import CASH, TenderTotals, add_cash, cash_in_drawer_cents, expected_by_tender, load_journal
 from drawer.sessions import DrawerError, count_total, counts_json, denominations
 from pos.core import audit
 from pos.core.clock import timestamp
@@ -168,7 +168,7 @@ def make_drop(uow: UnitOfWork, command: MakeDrop, settings: Settings) -> Movemen
     if amount <= 0:
         raise InputError("drop count", "is empty: count what goes to the safe")
     session = _own_open_session(uow, settings, command.operator_id)
-    cash = cash_in_drawer_cents(uow, session.id, session.float_cents)
+    cash = cash_in_drawer_cents(uow, session.id)
     if amount > cash:
         raise InputError("drop count", f"{_money(amount, settings)} is more than the {_money(cash, settings)} "
                                        "cash the drawer should hold")
@@ -183,7 +183,7 @@ def make_loan(uow: UnitOfWork, command: MakeLoan, settings: Settings) -> Movemen
         raise InputError("loan count", "is empty: count the change brought in")
     note = _note("note", command.note, required=False)
     session = _own_open_session(uow, settings, command.operator_id)
-    cash = cash_in_drawer_cents(uow, session.id, session.float_cents)
+    cash = cash_in_drawer_cents(uow, session.id)
     return _record(uow, settings, session, "loan", amount, counts=command.counts, reason="Change loan",
                    note=note, cash_before=cash)
 
@@ -201,7 +201,7 @@ def make_paid_out(uow: UnitOfWork, command: MakePaidOut, settings: Settings) -> 
         raise InputError("amount", f"is more than the maximum {_money(settings.money.max_amount_cents, settings)}")
     note = _note("note", command.note, required=False)
     session = _own_open_session(uow, settings, command.operator_id)
-    cash = cash_in_drawer_cents(uow, session.id, session.float_cents)
+    cash = cash_in_drawer_cents(uow, session.id)
     if amount > cash:
         raise InputError("amount", f"{_money(amount, settings)} is more than the {_money(cash, settings)} cash "
                                    "the drawer should hold")
@@ -223,7 +223,7 @@ def open_no_sale(uow: UnitOfWork, command: OpenNoSale, settings: Settings) -> Mo
     if settings.drawer.no_sale_needs_approval:
         approved_by = _approval(uow, settings, command.approver, command.operator_id, what="A no-sale open",
                                 limit_of=None)
-    cash = cash_in_drawer_cents(uow, session.id, session.float_cents)
+    cash = cash_in_drawer_cents(uow, session.id)
     return _record(uow, settings, session, "no_sale", 0, reason=reason, approved_by=approved_by, cash_before=cash)
 
 
@@ -239,7 +239,7 @@ def _record(uow: UnitOfWork, settings: Settings, session: DrawerSession, kind: s
                                    reason_code=reason_code, reason=reason, note=note,
                                    operator_id=session.operator_id, approved_by=approved_by))
     sign = {"drop": -1, "paid_out": -1, "loan": 1, "no_sale": 0}[kind]
-    cash_after = cash_before + sign * amount
+    cash_after = add_cash(uow, session.id, sign * amount) if sign else cash_before
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=terminal, kind=kind,
                  operator_id=session.operator_id, approver_id=approved_by,
                  details={"session": session.id, "slip": number, "amount_cents": amount, "reason": reason,

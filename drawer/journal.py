@@ -90,12 +90,8 @@ _TENDERS = text(
     "FROM payment_tender pt JOIN payment_txn t ON t.id = pt.txn_id "
     "WHERE t.drawer_session_id = :s ORDER BY t.posted_at, pt.position")
 _MOVEMENTS = text("SELECT kind, amount_cents FROM drawer_movement WHERE session_id = :s ORDER BY at")
-_CASH_NOW = text(
-    "SELECT COALESCE(SUM(CASE WHEN pt.type = 'cash' THEN COALESCE(pt.tendered_cents, pt.amount_cents) ELSE 0 END)"
-    " - SUM(pt.change_cents), 0) "
-    "FROM payment_tender pt JOIN payment_txn t ON t.id = pt.txn_id WHERE t.drawer_session_id = :s")
-_CASH_MOVED = text("SELECT COALESCE(SUM(CASE kind WHEN 'loan' THEN amount_cents WHEN 'no_sale' THEN 0 "
-                   "ELSE -amount_cents END), 0) FROM drawer_movement WHERE session_id = :s")
+_CASH = text("SELECT cash_cents FROM drawer_session WHERE id = :s")
+_ADD_CASH = text("UPDATE drawer_session SET cash_cents = cash_cents + :d WHERE id = :s RETURNING cash_cents")
 
 
 def load_journal(uow: UnitOfWork, session_id: str) -> tuple[list[TenderEntry], list[MovementEntry]]:
@@ -107,9 +103,16 @@ def load_journal(uow: UnitOfWork, session_id: str) -> tuple[list[TenderEntry], l
     return tenders, movements
 
 
-def cash_in_drawer_cents(uow: UnitOfWork, session_id: str, float_cents: int) -> int:
-    """Expected cash now, in two aggregate queries (checked before every cash payment for the till limit)."""
-    connection = uow.session.connection()
-    from_payments = connection.execute(_CASH_NOW, {"s": session_id}).scalar_one()
-    moved = connection.execute(_CASH_MOVED, {"s": session_id}).scalar_one()
-    return float_cents + int(from_payments) + int(moved)
+def cash_in_drawer_cents(uow: UnitOfWork, session_id: str) -> int:
+    """Expected cash now, as kept by ``add_cash`` (one row read: the till limit asks before every cash payment)."""
+    return int(uow.session.connection().execute(_CASH, {"s": session_id}).scalar_one())
+
+
+def add_cash(uow: UnitOfWork, session_id: str, delta_cents: int) -> int:
+    """Cash into (or out of, negative) the drawer, in the caller's transaction; returns what it holds now."""
+    return int(uow.session.connection().execute(_ADD_CASH, {"d": delta_cents, "s": session_id}).scalar_one())
+
+
+def cash_delta_cents(tenders: Iterable[tuple[str, int, int]]) -> int:
+    """What a payment's tenders (type, tendered, change) leave in the cash drawer: cash in, change out."""
+    return sum((tendered if tender == CASH else 0) - change for tender, tendered, change in tenders)

@@ -161,7 +161,7 @@ def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> Dra
                        business_date=today)
     row = DrawerSession(id=str(uuid.uuid4()), terminal_id=terminal, operator_id=command.operator_id,
                         batch_id=batch.id, status="open", business_date=today, opened_at=timestamp(),
-                        float_cents=float_cents, float_counts=counts_json(command.counts),
+                        float_cents=float_cents, cash_cents=float_cents, float_counts=counts_json(command.counts),
                         expected_float_cents=expected, float_difference_reason=reason if difference else None)
     uow.session.add(row)
     uow.session.flush()

@@ -76,6 +76,7 @@ def report(
     from drawer.documents import closeout_csv, closeout_pdf, closeout_text
     from drawer.paper import print_document
     from drawer.reports import closeout_report, find_session
+    from pos.core.printing import paper_columns
 
     current = settings()
     with database() as db, db.reader() as uow:
@@ -92,8 +93,8 @@ def report(
         pdf.write_bytes(closeout_pdf(found, symbol=symbol))
         console.print(f"PDF written: {pdf}")
     if print_it:
-        error = print_document(current, f"Z-{found.terminal_id}-{found.business_date}-{found.session_id[:8]}",
-                               closeout_text(found, current.printer.columns, symbol=symbol))
+        error = print_document(current, f"closeout-{found.terminal_id}-{found.business_date}-{found.session_id[:8]}",
+                               closeout_text(found, paper_columns(current), symbol=symbol))
         console.print("Printed on the receipt printer." if error is None else f"[red]Not printed:[/] {error}")
 
 
@@ -204,6 +205,7 @@ def deposit(
     from drawer.documents import deposit_slip_pdf, deposit_slip_text
     from drawer.paper import print_document
     from drawer.reports import deposit_slip
+    from pos.core.printing import paper_columns
 
     current = settings()
     with database() as db, db.reader() as uow:
@@ -215,5 +217,5 @@ def deposit(
         console.print(f"PDF written: {pdf}")
     if print_it:
         error = print_document(current, f"DEPOSIT-{slip.bag_number}",
-                               deposit_slip_text(slip, current.printer.columns, symbol=symbol))
+                               deposit_slip_text(slip, paper_columns(current), symbol=symbol))
         console.print("Printed on the receipt printer." if error is None else f"[red]Not printed:[/] {error}")

@@ -146,6 +146,9 @@ class DrawerSession(SQLModel, table=True):
     # Filled by the close: the last count's totals, who closed (the cashier, or a supervisor forcing it),
     # who signed off an over/short beyond tolerance, who verified, and the float kept by denomination.
     counts_made: int = Field(default=0)
+    # Cash the drawer should hold now, kept as payments, voids and movements post (the till limit reads it
+    # on every cash payment); the close recomputes every tender from the journal.
+    cash_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0")))
     expected_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     counted_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     over_short_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))

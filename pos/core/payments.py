@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
-from drawer.journal import cash_in_drawer_cents
+from drawer.journal import add_cash, cash_delta_cents
 from drawer.sessions import DrawerError, current_drawer
 from pos.core import audit
 from pos.core.account_views import AccountView
@@ -266,16 +266,16 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
     drawer = current_drawer(uow, settings, command.operator_id, batch_must_be_open=True)
     if drawer is None:
         raise DrawerError("Open your drawer on this terminal before taking a payment")
-    cash_after = None
     takes_cash = any(t.type == "cash" for t in review.tenders)
-    if takes_cash and (settings.drawer.till_limit_cents or settings.drawer.drop_prompt_cents):
-        cash_before = cash_in_drawer_cents(uow, drawer.session_id, drawer.float_cents)
+    cash_after = None
+    delta = cash_delta_cents((t.type, t.tendered_cents if t.tendered_cents is not None else t.amount_cents,
+                              t.change_cents) for t in review.tenders)
+    if takes_cash or delta:
+        cash_after = add_cash(uow, drawer.session_id, delta)  # rolled back with the payment if refused
         limit = settings.drawer.till_limit_cents
-        if limit and cash_before > limit:
-            raise DrawerError(f"The drawer holds {format_cents(cash_before)}, over the till limit of "
+        if takes_cash and limit and cash_after - delta > limit:
+            raise DrawerError(f"The drawer holds {format_cents(cash_after - delta)}, over the till limit of "
                               f"{format_cents(limit)}: make a drop to the safe before taking more cash")
-        cash_after = cash_before + sum((t.tendered_cents if t.tendered_cents is not None else t.amount_cents)
-                                       for t in review.tenders if t.type == "cash") - review.change_cents
     txn_id = str(uuid.uuid4())
     receipt_number = next_receipt_number(uow, settings.terminal.id)
     try:
@@ -463,6 +463,11 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
                                       tendered_cents=None if tender.tendered_cents is None else -tender.tendered_cents,
                                       change_cents=-tender.change_cents, reference=tender.reference,
                                       card_type=tender.card_type, card_last4=tender.card_last4))
+    if original.drawer_session_id:
+        handed_back = cash_delta_cents((t.type, t.tendered_cents if t.tendered_cents is not None else t.amount_cents,
+                                        t.change_cents) for t in tenders)
+        if handed_back:
+            add_cash(uow, original.drawer_session_id, -handed_back)
     job_id = _print_job(uow, txn_id, "void_slip", settings, command.operator_id)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="payment_voided", operator_id=command.operator_id, approver_id=approved_by,

@@ -70,7 +70,7 @@ def test_report_prints_tables_and_writes_csv_pdf_and_the_z_report(closed_day, tm
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text(encoding="utf-8"))))
     assert rows and {"section", "amount_cents"} <= set(rows[0])
     assert out_pdf.read_bytes().startswith(b"%PDF")
-    assert list((tmp_path / "receipts").glob("Z-T01-*.txt"))
+    assert list((tmp_path / "receipts").glob("closeout-T01-*.txt"))
 
 
 def test_history_totals_over_short_per_cashier_and_refuses_a_bad_date(closed_day, tmp_path):

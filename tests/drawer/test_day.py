@@ -75,6 +75,10 @@ def test_drop_paid_out_loan_and_no_sale_move_the_expected_cash(day, settings):
     assert paid_out.cash_in_drawer_cents == 21000 - 1500
     assert loan.cash_in_drawer_cents == 19500 + 1000
     assert no_sale.cash_in_drawer_cents == 20500 and no_sale.amount_cents == 0
+    with day.reader() as uow:
+        report = closeout_report(uow, session_id(day), settings)
+    cash = next(t for t in report.tenders if t.tender == "cash")
+    assert scalar(day, "SELECT cash_cents FROM drawer_session") == cash.expected_cents == 20500
     assert [drop.number, paid_out.number, loan.number, no_sale.number] == [
         "T01-S00001", "T01-S00002", "T01-S00003", "T01-S00004"]
     with day.reader() as uow:
@@ -314,6 +318,7 @@ def test_a_voided_cash_payment_with_change_leaves_the_expected_cash_where_it_was
     cash = next(t for t in saved.tenders if t.tender == "cash")
     assert (cash.payments_cents, cash.change_cents, cash.voids_cents, cash.expected_cents) == (3000, 450, 2550, 20000)
     assert saved.over_short_cents == 0 and saved.next_step == "close"
+    assert scalar(day, "SELECT cash_cents FROM drawer_session") == cash.expected_cents  # kept as it went
     with day.reader() as uow:
         report = closeout_report(uow, saved.session_id, settings)
     assert [(v.voids_receipt_number, v.amount_cents) for v in report.voids] == [(posted.receipt_number, 2550)]

@@ -86,7 +86,7 @@ async def test_a_whole_scripted_day_through_the_keyboard_gives_every_closeout_fi
     settings = demo_settings_for(drawer={"reports_dir": str(tmp_path / "reports")})
     accounts = accounts_where(settings, ORDINARY, 30)
     float_counts = {"bill:2000": 5, "bill:1000": 5, "bill:500": 4, "bill:100": 15, "coin:25": 60}  # $200.00
-    async with make_app(settings).run_test(size=SIZE) as pilot:
+    async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:
         await signed_in(pilot)
         await pilot.press("f3")
         await settle(pilot)
@@ -208,7 +208,9 @@ async def test_a_whole_scripted_day_through_the_keyboard_gives_every_closeout_fi
         await settle(pilot)
         await burst(pilot, *"lena", "enter", *"345678", "enter")
         await settle(pilot)
-        assert "Drawer closed (short by $2.00, signed off by lena)" in screen_words(pilot)
+        assert any("Drawer closed (short by $2.00, signed off by lena)" in message
+                   for _, _, message in notifications(pilot))
+        assert "DRAWER CLOSEOUT (Z)" in screen_words(pilot)  # the Z report, on screen and to the printer
         await pilot.press("f11")
         await settle(pilot)
 
@@ -219,6 +221,7 @@ async def test_a_whole_scripted_day_through_the_keyboard_gives_every_closeout_fi
     assert figures["cash"].payments_cents == cash_total + change_total and figures["cash"].change_cents == change_total
     assert figures["cash"].voids_cents == void_cash and figures["check"].voids_cents == void_checks
     assert figures["cash"].expected_cents == expected_cash
+    assert query_database(settings, "SELECT cash_cents FROM drawer_session") == [(expected_cash,)]
     assert figures["check"].expected_cents == check_total - void_checks
     assert figures["cash"].over_short_cents == -200 and figures["check"].over_short_cents == 0
     assert [m.kind for m in report.movements] == ["drop", "paid_out", "loan"]
@@ -229,10 +232,10 @@ async def test_a_whole_scripted_day_through_the_keyboard_gives_every_closeout_fi
     assert report.deposit_cash_cents == cash_counted - 20000
     assert [i.status for i in report.items] == ["matched"] * len(checks_in_drawer)
     assert [e.kind for e in audit_entries(settings, "drawer_closed")] == ["drawer_closed"]
-    [printed] = Path(settings.printer.directory).glob("Z-T01-*.txt")
+    [printed] = Path(settings.printer.directory).glob("closeout-T01-*.txt")
     z_text = printed.read_text()
     assert "SHORT" in z_text and "-$2.00" in z_text and "lena" in z_text
-    [pdf] = (tmp_path / "reports").glob("Z-T01-*.pdf")
+    [pdf] = (tmp_path / "reports").glob("closeout-T01-*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
 
 

@@ -41,8 +41,6 @@ class CloseDrawerScreen(CounterScreen):
         Binding("f12", "save", "Save count / close", show=True),
         Binding("f5", "recount", "Recount", show=True),
         Binding("space", "toggle_item", "Item in drawer", show=False),
-        Binding("f9", "print_report", "Print Z report", show=True),
-        Binding("f11", "pdf_report", "Z report PDF", show=True),
         Binding("escape", "leave", "Back", show=True),
     ]
 
@@ -59,10 +57,6 @@ class CloseDrawerScreen(CounterScreen):
     class Closed(Message):
         closed: DrawerClosed
         report: CloseoutReport
-
-    @dataclass
-    class Done(Message):
-        text: str
 
     @dataclass
     class SignOffNeeded(Message):
@@ -115,7 +109,6 @@ class CloseDrawerScreen(CounterScreen):
                 with Vertical():
                     yield Label("Note for the sign-off (what happened)", classes="label")
                     yield FormField(field_name="note", kind="text", id="close-note", max_length=NOTE_LENGTH)
-            yield Static("", id="close-report", markup=False)
         yield Static("", id="close-message", markup=False)
         yield CounterFooter(compact=True)
 
@@ -417,50 +410,23 @@ class CloseDrawerScreen(CounterScreen):
 
     @on(Closed)
     def _closed(self, event: Closed) -> None:
-        from drawer.documents import closeout_text
+        """The Z report opens over this screen and goes to the receipt printer; Esc from it goes home."""
+        from pos.tui.screens.report_view import ReportViewScreen
 
         self._busy = False
         self.stage = "closed"
         self.report = event.report
         closed = event.closed
         self.query_one("#close-finish").display = False
-        text = closeout_text(event.report, self.settings.printer.columns, symbol=self.settings.money.currency_symbol)
-        self.query_one("#close-report", Static).update(text)
         signed = f", signed off by {closed.signed_off_by}" if closed.signed_off_by else ""
-        self._say(f"Drawer closed ({self._words(closed.over_short_cents)}{signed}). Float kept "
-                  f"{self._money(closed.retained_float_cents)}; to the deposit "
-                  f"{self._money(closed.deposit_cash_cents)}."
-                  " F9 prints the Z report, F11 saves it as PDF, Esc goes home.")
-        self.action_print_report()
-
-    def action_print_report(self) -> None:
-        if self.stage == "closed" and self.report is not None:
-            self._paper("print")
-
-    def action_pdf_report(self) -> None:
-        if self.stage == "closed" and self.report is not None:
-            self._paper("pdf")
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="close-paper")
-    def _paper(self, how: str) -> None:
-        from drawer.documents import closeout_pdf, closeout_text
-        from drawer.paper import print_document, save_pdf
-
-        report = self.report
-        name = f"Z-{report.terminal_id}-{report.business_date}-{report.session_id[:8]}"
-        symbol = self.settings.money.currency_symbol
-        if how == "print":
-            error = print_document(self.settings, name,
-                                   closeout_text(report, self.settings.printer.columns, symbol=symbol))
-            self.post_message(self.Done("The Z report printed." if error is None
-                                        else f"The Z report did not print: {error}"))
-        else:
-            path = save_pdf(self.settings, name, closeout_pdf(report, symbol=symbol))
-            self.post_message(self.Done(f"Z report saved as {path}"))
-
-    @on(Done)
-    def _done(self, event: Done) -> None:
-        self.app.notify(event.text, title="Closeout")
+        summary = (f"Drawer closed ({self._words(closed.over_short_cents)}{signed}). Float kept "
+                   f"{self._money(closed.retained_float_cents)}; to the deposit "
+                   f"{self._money(closed.deposit_cash_cents)}.")
+        self._say(summary)
+        self.app.notify(summary, title="Drawer")
+        view = ReportViewScreen(self.settings, event.report)
+        self.app.push_screen(view, lambda _: self.action_leave())
+        view.call_after_refresh(view.action_print_document)
 
     def action_leave(self) -> None:
         self.dismiss()

@@ -213,7 +213,7 @@ class DrawerDayScreen(CounterScreen):
         from drawer.paper import print_document
         from drawer.reports import movement_slip
         from pos.core.operators import Credentials
-        from pos.core.printing import kick_drawer
+        from pos.core.printing import kick_drawer, paper_columns
 
         operator = self.operator.operator_id
         credentials = Credentials(approver.operator_id, approver.pin) if approver else None
@@ -241,7 +241,7 @@ class DrawerDayScreen(CounterScreen):
         with database.reader() as uow:
             slip = movement_slip(uow, made.movement_id, self.settings)
         print_error = print_document(self.settings, f"{made.number}-{kind}",
-                                     movement_slip_text(slip, self.settings.printer.columns,
+                                     movement_slip_text(slip, paper_columns(self.settings),
                                                         symbol=self.settings.money.currency_symbol))
         self.post_message(self.Moved(made, print_error, kick_error))
 

@@ -77,6 +77,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('drawer_session', schema=None) as batch_op:
         batch_op.add_column(sa.Column('counts_made', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('cash_cents', sa.BigInteger(), nullable=False, server_default=sa.text('0')))
         batch_op.add_column(sa.Column('expected_cents', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('counted_cents', sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column('over_short_cents', sa.BigInteger(), nullable=True))
@@ -98,6 +99,13 @@ def upgrade() -> None:
         batch_op.create_index('ux_drawer_open_operator', ['operator_id'], unique=True, sqlite_where=_NOT_CLOSED,
                               postgresql_where=_NOT_CLOSED)
 
+
+
+    # Drawers open at the upgrade: the float plus the cash their payments left (no movements existed yet).
+    op.execute("UPDATE drawer_session SET cash_cents = float_cents + COALESCE((SELECT SUM(CASE WHEN pt.type = "
+               "'cash' THEN COALESCE(pt.tendered_cents, pt.amount_cents) ELSE 0 END) - SUM(pt.change_cents) "
+               "FROM payment_tender pt JOIN payment_txn t ON t.id = pt.txn_id "
+               "WHERE t.drawer_session_id = drawer_session.id), 0)")
 
 
 def downgrade() -> None:
@@ -122,6 +130,7 @@ def downgrade() -> None:
         batch_op.drop_column('over_short_cents')
         batch_op.drop_column('counted_cents')
         batch_op.drop_column('expected_cents')
+        batch_op.drop_column('cash_cents')
         batch_op.drop_column('counts_made')
 
     with op.batch_alter_table('drawer_movement', schema=None) as batch_op:
