@@ -14,6 +14,7 @@ from tests.tui.conftest import (
     SIZE,
     accounts_where,
     burst,
+    notifications,
     open_drawer_for,
     query_database,
     screen_words,
@@ -125,3 +126,24 @@ async def test_a_check_taken_is_endorsed_on_the_slip_station_when_the_cashier_in
         await wait_for_words(pilot, "The check 1042 is endorsed.")
     sim.wait_quiet()
     assert sim.count("FOR DEPOSIT ONLY") == 1 and sim.count(receipt) >= 1 and sim.count("Acct 000123456789") == 1
+
+
+async def test_the_cashier_is_warned_when_the_drawer_stays_open_after_a_payment(demo_settings_for, sim):
+    settings = demo_settings_for(printer=printer_settings(sim),
+                                 cash_drawer={"sensor": "open_when_high", "open_warning_seconds": 1})
+    [(number, balance, _)] = accounts_where(settings, ORDINARY)
+    open_drawer_for(settings)
+    async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:
+        await signed_in(pilot)
+        await start_payment(pilot, settings, number, balance)
+        await pilot.press("enter")
+        await settle(pilot)
+        sim.drawer_pin3_high = True  # the drawer kicked open with the receipt, and nobody shuts it
+        for _ in range(60):
+            await settle(pilot)
+            if any("The cash drawer has been open for more than" in message
+                   for _, _, message in notifications(pilot)):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError(f"no warning; notifications: {notifications(pilot)}")
