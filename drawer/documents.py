@@ -257,11 +257,11 @@ def document_escpos(text: str, *, profile: str = "default") -> bytes:
     """
     # The receipt renderer's loader keeps python-escpos's import-time side effects (logging set-up,
     # capability pickles in a temp folder) in one place; a second copy here would drift from it.
-    from receipts.escpos_render import _dummy, _Encodable
+    from receipts.escpos_render import escpos_dummy, EncodableText
 
-    printer = _dummy(profile)
+    printer = escpos_dummy(profile)
     printer.hw("INIT")
-    encodable = _Encodable(printer)
+    encodable = EncodableText(printer)
     for line in text.splitlines():
         printer.text(encodable.only(line) + "\n")
     printer.cut(mode="PART")

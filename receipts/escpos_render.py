@@ -37,11 +37,11 @@ def render_escpos(
     ``kick_drawer`` is ``(pin, on_ms, off_ms)``. Characters the printer's code pages cannot hold
     print as ``?``. Raises ``PrinterError`` for a profile python-escpos does not know.
     """
-    printer = _dummy(profile)
+    printer = escpos_dummy(profile)
     printer.hw("INIT")
     if kick_drawer is not None:
         printer._raw(kick_bytes(*kick_drawer))
-    encodable = _Encodable(printer)
+    encodable = EncodableText(printer)
     bold = double_height = False
     for line in layout_lines(receipt, columns, symbol=symbol):
         if (line.bold, line.double_height) != (bold, double_height):
@@ -76,7 +76,7 @@ def _barcode(printer: Dummy, line: LayoutLine) -> bool:
     return True
 
 
-class _Encodable:
+class EncodableText:
     """Replaces characters none of the profile's code pages can print with ``?`` (``??`` when wide).
 
     python-escpos switches code pages by itself for accented letters and the euro sign, but a
@@ -100,7 +100,8 @@ class _Encodable:
         return self._known[ch]
 
 
-def _dummy(profile: str) -> Dummy:
+def escpos_dummy(profile: str) -> Dummy:
+    """A python-escpos printer that only collects bytes, with ``profile``'s code pages and abilities."""
     dummy_class = _load_escpos()
     try:
         return dummy_class(profile=profile)
@@ -147,7 +148,7 @@ def _cache_dir() -> Path | None:
 
 def profile_columns(profile: str) -> int:
     """Characters per line of font A in the python-escpos profile, as one of the laid-out widths 32, 42, 48."""
-    printer = _dummy(profile)
+    printer = escpos_dummy(profile)
     try:
         columns = int(printer.profile.profile_data["fonts"]["0"]["columns"])
     except (KeyError, TypeError, ValueError):
