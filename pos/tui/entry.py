@@ -32,6 +32,13 @@ def amount_cents(text: str, field: str, settings: Settings) -> int:
     return parse_cents(text, field=field, maximum_cents=settings.money.max_amount_cents, allow_zero=False)
 
 
+def amount_or_zero(text: str, field: str, settings: Settings) -> int:
+    """A total that may be nothing (a card settlement, the float kept): empty is zero."""
+    refuse_card_number(field, text)
+    return parse_cents(text.strip() or "0", field=field, maximum_cents=settings.money.max_amount_cents,
+                       allow_zero=True)
+
+
 def count(text: str, field: str, denomination_cents: int, settings: Settings) -> int:
     """How many bills, coins or rolls of one denomination: a whole number, zero or more."""
     refuse_card_number(field, text)

@@ -198,7 +198,7 @@ class CloseDrawerScreen(CounterScreen):
             self._add_extra()
         elif field.id and field.id.startswith("total-"):
             try:
-                self._zero_or_amount(field.value, field.field_name)
+                entry.amount_or_zero(field.value, field.field_name, self.settings)
             except InputError as error:
                 self._refuse(error, field)
                 return
@@ -261,7 +261,7 @@ class CloseDrawerScreen(CounterScreen):
         for tender in ("card", "ach"):
             if tender in self.settings.tenders.enabled:
                 field = self.query_one(f"#total-{tender}", FormField)
-                totals[tender] = self._zero_or_amount(field.value, field.field_name)
+                totals[tender] = entry.amount_or_zero(field.value, field.field_name, self.settings)
         return CountDrawer(self.operator.operator_id, cash, tuple(items), totals)
 
     # Saving and closing ---------------------------------------------------------------------------
@@ -357,7 +357,7 @@ class CloseDrawerScreen(CounterScreen):
         float_field = self.query_one("#close-float", FormField)
         note_field = self.query_one("#close-note", FormField)
         try:
-            retained = self._zero_or_amount(float_field.value, "float kept")
+            retained = entry.amount_or_zero(float_field.value, "float kept", self.settings)
             note = entry.free_text(note_field.value, "note", max_length=NOTE_LENGTH)
         except InputError as error:
             self._refuse(error, float_field if error.field == "float kept" else note_field)
@@ -443,12 +443,6 @@ class CloseDrawerScreen(CounterScreen):
             field.refuse(error)
         self._say(f"Not done: {error.message}")
         self.refuse(error)
-
-    def _zero_or_amount(self, text: str, field: str) -> int:
-        """A total that may be nothing: empty or zero is 0, anything else an amount (named by ``field``)."""
-        if text.strip().lstrip(self.settings.money.currency_symbol).strip() in ("", "0", "0.0", "0.00", ".00"):
-            return 0
-        return entry.amount_cents(text, field, self.settings)
 
     def _say(self, text: str) -> None:
         self.query_one("#close-message", Static).update(text)

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Label, Static
 
 from pos.core.errors import InputError
-from pos.core.money import format_cents, parse_cents
+from pos.core.money import format_cents
 from pos.core.tenders import TENDER_LABELS, refuse_card_number
 from pos.tui import entry
 from pos.tui.dialogs.supervisor_pin import SupervisorPinDialog
@@ -184,10 +184,7 @@ class ForceCloseScreen(CounterScreen):
             self._refuse(error, field)
 
     def _total(self, field: FormField) -> int:
-        """An amount of zero or more; empty is zero."""
-        refuse_card_number(field.field_name, field.value)
-        return parse_cents(field.value.strip() or "0", field=field.field_name,
-                           maximum_cents=self.settings.money.max_amount_cents, allow_zero=True)
+        return entry.amount_or_zero(field.value, field.field_name, self.settings)
 
     def _tender(self, field: FormField) -> str:
         refuse_card_number(field.field_name, field.value)
@@ -329,10 +326,7 @@ class ForceCloseScreen(CounterScreen):
 
     def _refuse(self, error: InputError, field: FormField | None) -> None:
         if field is not None:
-            if entry.is_card_number_refusal(error):
-                field.clear()
-            field.mark_refused()
-            field.enter()
+            field.refuse(error)
         self._say(f"Not closed: {error.message}")
         self.refuse(error)
 
