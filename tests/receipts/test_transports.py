@@ -90,6 +90,7 @@ def test_a_printer_too_slow_to_answer_is_held_when_status_is_required(network_si
 def test_a_printer_that_never_answers_status_is_sent_the_job_unasked_unless_required(network_sim):
     network_sim.silent = True
     network(network_sim).send("job", b"RECEIPT-7\n", "x")
+    network_sim.wait_quiet()  # the simulator reads on its own thread
     assert network_sim.count("RECEIPT-7") == 1
     with pytest.raises(PrinterFault):
         network(network_sim, require_status=True).send("job", b"RECEIPT-8\n", "x")

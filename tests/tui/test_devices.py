@@ -33,7 +33,7 @@ def sim():
 
 def printer_settings(sim) -> dict:
     return {"backend": "network", "host": "127.0.0.1", "port": sim.port, "timeout_seconds": 2.0,
-            "status_timeout_seconds": 0.5, "poll_seconds": 0.5}
+            "status_timeout_seconds": 2.0, "poll_seconds": 0.5}  # a busy machine is not a silent printer
 
 
 async def wait_for_words(pilot, words: str, seconds: float = 8.0) -> str:
