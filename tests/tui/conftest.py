@@ -11,7 +11,7 @@ import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from pos.core.settings import Settings
 from pos.demo import build_demo
@@ -76,7 +76,11 @@ def settings(demo_settings_for) -> Settings:  # noqa: ANN001
 async def settle(pilot: Pilot) -> None:
     """Let every worker finish and every message it posted be handled."""
     for _ in range(5):  # a message handled after one round may start another worker (void → list → receipt)
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            try:
+                await worker.wait()
+            except WorkerCancelled:  # an exclusive worker (the printer poll) replaced by a newer one
+                pass
         await pilot.pause()
         if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in pilot.app.workers):
             return
