@@ -117,7 +117,7 @@ class PosApp(App[None]):
         self.clear_notifications()  # a refusal shown before this sign-in is no longer news
         self._last_key_at = time.monotonic()
         self._watch_idle()
-        self._poll_timer = self.set_interval(self.settings.printer.poll_seconds, self._poll_printer)
+        self._poll_timer = self.set_interval(self.settings.printer.poll_seconds, self._tick_printer_poll)
         self.refresh_bindings()
 
     async def action_sign_out(self) -> None:
@@ -182,7 +182,13 @@ class PosApp(App[None]):
 
     # The printer poller: held receipts print once the printer is ready; the drawer sensor is watched -----
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="printer-poll")
+    def _tick_printer_poll(self) -> None:
+        """Start a poll unless the last one still waits on a slow printer (polls never pile up)."""
+        if not any(worker.group == "printer-poll" and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                   for worker in self.workers):
+            self._poll_printer()
+
+    @work(thread=True, exit_on_error=False, group="printer-poll")
     def _poll_printer(self) -> None:
         from pos.core.printing import has_retried_jobs, print_waiting, printer_status
 
