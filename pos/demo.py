@@ -136,13 +136,17 @@ def demo_dir() -> Path:
 
 
 def demo_settings(base: Settings | None = None, directory: Path | None = None) -> Settings:
-    """The site's settings with the database, receipts and report PDFs moved into the demo folder."""
+    """The site's settings with the database and report PDFs moved into the demo folder.
+
+    Receipts go to files in the demo folder too, unless the site configured a real printer
+    (``printer.backend`` other than ``file``): then the demo prints on it.
+    """
     directory = directory or demo_dir()
+    base = base if base is not None else load_settings()
     overrides = {"database": {"url": f"sqlite:///{directory / 'pos.db'}"},
-                 "printer": {"backend": "file", "directory": str(directory / "receipts")},
                  "drawer": {"reports_dir": str(directory / "reports")}}
-    if base is None:
-        return load_settings(overrides=overrides)
+    if base.printer.backend == "file":
+        overrides["printer"] = {"directory": str(directory / "receipts")}
     data = base.model_dump()
     for section, values in overrides.items():
         data[section].update(values)

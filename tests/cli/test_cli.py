@@ -157,3 +157,15 @@ def test_receipt_show_waiting_and_print(config, tmp_path):
     assert [j["receipt_number"] for j in json.loads(pos("receipt", "waiting", "--json").stdout)] == ["T01-000001"]
     assert "Printed T01-000001" in pos("receipt", "print").stdout
     assert json.loads(pos("receipt", "waiting", "--json").stdout) == []
+
+
+def test_the_demo_prints_on_the_printer_the_site_configured(tmp_path):
+    from pos.core.settings import Settings
+    from pos.demo import demo_settings
+
+    filed = demo_settings(Settings(), tmp_path)
+    assert (filed.printer.backend, filed.printer.directory) == ("file", str(tmp_path / "receipts"))
+    assert filed.database_url() == f"sqlite:///{tmp_path / 'pos.db'}"
+    networked = demo_settings(Settings(printer={"backend": "network", "host": "127.0.0.1", "port": 9101}), tmp_path)
+    assert (networked.printer.backend, networked.printer.port) == ("network", 9101)
+    assert networked.drawer.reports_dir == str(tmp_path / "reports")
