@@ -19,18 +19,18 @@ class PrintReport:
 def report(results: list[JobPrinted], receipt_number: str, *, what: str = "Receipt") -> PrintReport:
     """``results`` of ``print_waiting``; the sentence is about ``receipt_number`` and anything still waiting."""
     if not results:
-        return PrintReport(f"{what} waiting: no receipt printer is configured on this terminal", True)
+        return PrintReport(f"{what} waiting: no receipt printer is configured on this terminal.", True)
     failed = next((result for result in results if not result.printed), None)
     if failed is not None and failed.unknown:
         return PrintReport(f"{what} {failed.job.receipt_number} may not have printed: {failed.error}. Look at the "
-                           "printer; if it did not come out, F5 prints a REPRINT", True, unknown=True)
+                           "printer; if it did not come out, F5 prints a REPRINT.", True, unknown=True)
     if failed is not None and failed.held and " is unreachable" in (failed.error or ""):
         return PrintReport(f"{what} waiting: {failed.error}. It prints by itself once the printer answers.", True)
     if failed is not None and failed.held:
         return PrintReport(f"{what} waiting because {failed.error.split(': ', 1)[-1]}. It prints by itself once "
                            "the printer is ready.", True)
     if failed is not None:
-        return PrintReport(f"{what} waiting: {failed.error}", True)
+        return PrintReport(f"{what} waiting: {failed.error}. It is tried again by itself.", True)
     ours = [result for result in results if result.job.receipt_number == receipt_number]
     words = [f"{what} {receipt_number} printed." if ours else f"{what} {receipt_number}: nothing was waiting."]
     for result in ours:

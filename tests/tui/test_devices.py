@@ -62,7 +62,7 @@ async def test_a_payment_taken_while_the_printer_is_in_a_fault_prints_once_when_
 
         [(receipt, *_)] = posted_payments(settings)  # the payment is posted
         words = await wait_for_words(pilot, f"Receipt waiting because {reason}")
-        assert "It prints" in words and "F5 prints it again." in words
+        assert "It prints" in words and "F5 tries now." in words
         assert query_database(settings, "SELECT status FROM print_job") == [("held",)]
 
         sim.clear_faults()

@@ -68,7 +68,7 @@ class PaymentScreen(CounterScreen):
         Binding("enter", "next_customer", "Next customer", show=True),
         Binding("f2", "app.lookup", "Lookup", show=True),
         Binding("f3", "add_line", "Line", show=True),
-        Binding("f5", "print_again", "Print again", show=True),
+        Binding("f5", "print_again", "Print now", show=True),
         Binding("f6", "add_tender('check')", "Check", show=True),
         Binding("f7", "add_tender('card')", "Card", show=True),
         Binding("f8", "choose_tender", "Tender", show=True),
@@ -744,8 +744,7 @@ class PaymentScreen(CounterScreen):
         outcome = report(event.results, event.receipt_number)
         self._print_waiting = outcome.waiting
         self._print_unknown = outcome.unknown
-        text = outcome.text + (" F5 prints it again." if outcome.waiting and not outcome.unknown else
-                               "." if outcome.unknown else "")
+        text = outcome.text + (" F5 tries now." if outcome.waiting and not outcome.unknown else "")
         self.query_one(PostedPayment).say_printing(text, waiting=outcome.waiting)
         self.refresh_bindings()
 
@@ -754,7 +753,7 @@ class PaymentScreen(CounterScreen):
             self.query_one(PostedPayment).say_printing("Printing a REPRINT…")
             self._reprint_unknown(self._posted.receipt_number)
         elif self._posted is not None:
-            self.query_one(PostedPayment).say_printing("Printing the receipt again…")
+            self.query_one(PostedPayment).say_printing("Trying the printer…")
             self._print(self._posted.receipt_number)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
@@ -852,7 +851,7 @@ class PaymentScreen(CounterScreen):
             self._mark(self._field_named(getattr(error, "field", None)))
         elif event.worker.group == "print":
             self._print_waiting = True
-            self.query_one(PostedPayment).say_printing(f"Receipt waiting: {message}. F5 prints it again.",
+            self.query_one(PostedPayment).say_printing(f"Receipt waiting: {message}. F5 tries again.",
                                                        waiting=True)
             self.refresh_bindings()
         elif event.worker.group == "add-account":

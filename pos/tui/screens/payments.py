@@ -228,7 +228,7 @@ class PaymentsScreen(CounterScreen):
     @on(Printed)
     def _printed(self, event: Printed) -> None:
         outcome = report(event.results, event.receipt_number, what=event.what)
-        words = [self._done, outcome.text, "F5 on the payment prints it again." if outcome.waiting else ""]
+        words = [self._done, outcome.text]
         self._done = ""
         self._say(" ".join(word for word in words if word))
 
