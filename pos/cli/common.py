@@ -21,6 +21,7 @@ err_console = Console(stderr=True)
 
 class _State:
     config: Path | None = None
+    demo = False  # --demo: the demo counter's database, printer folder and reports folder
     settings = None
 
 
@@ -32,6 +33,10 @@ def settings():  # noqa: ANN201 - pos.core.settings.Settings
         from pos.core.settings import load_settings
 
         state.settings = load_settings(state.config)
+        if state.demo:
+            from pos.demo import demo_settings
+
+            state.settings = demo_settings(state.settings)
     return state.settings
 
 

@@ -35,8 +35,11 @@ def main(
     config: Annotated[Optional[Path], typer.Option("--config", envvar="POS_CONFIG", dir_okay=False,
                                                    help="Configuration file (default: POS_CONFIG, then the "
                                                         "user config folder, then built-in defaults).")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Work on the demo counter's database (what `pos demo` "
+                                                      "built), its receipts and reports folders.")] = False,
 ) -> None:
     state.config = config
+    state.demo = demo
     state.settings = None
 
 
@@ -63,7 +66,7 @@ def demo(
     folder = demo_dir()
     if reset and folder.exists():
         shutil.rmtree(folder)
-    demo_config = demo_settings(settings(), folder)
+    demo_config = settings() if state.demo else demo_settings(settings(), folder)
     with console.status("Preparing the demo database…"):
         created = build_demo(demo_config, accounts=accounts_count,
                              progress=lambda message: console.log(message))

@@ -169,3 +169,13 @@ def test_the_demo_prints_on_the_printer_the_site_configured(tmp_path):
     networked = demo_settings(Settings(printer={"backend": "network", "host": "127.0.0.1", "port": 9101}), tmp_path)
     assert (networked.printer.backend, networked.printer.port) == ("network", 9101)
     assert networked.drawer.reports_dir == str(tmp_path / "reports")
+
+
+def test_dash_dash_demo_reads_the_demo_counters_database(config, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    built = pos("demo", "--no-tui", "--accounts", "20")
+    assert built.exit_code == 0, built.output
+    assert str(tmp_path / "data" / "pos" / "demo" / "pos.db") in built.stdout.replace("\n", "")
+    demo_operators = {row["operator_id"] for row in json.loads(pos("--demo", "operator", "list", "--json").stdout)}
+    assert {"amy", "sam", "lena"} <= demo_operators
+    assert json.loads(pos("operator", "list", "--json").stdout) == []  # the site's own database is another one
