@@ -201,7 +201,11 @@ async def test_a_whole_scripted_day_through_the_keyboard_gives_every_closeout_fi
         await pilot.press("f12")
         await settle(pilot)
         assert "Still short by $2.00 after the recount" in screen_words(pilot)
-        await pilot.press("enter")  # the float kept ($200.00 offered): a note is needed first
+        await pilot.press("enter")  # the float kept ($200.00 offered): Enter goes on to the note
+        await settle(pilot)
+        assert pilot.app.focused is not None and pilot.app.focused.id == "close-note"
+        assert "note: is required" not in screen_words(pilot)
+        await pilot.press("f12")  # closing without the note is refused
         await settle(pilot)
         assert "note: is required" in screen_words(pilot)
         await burst(pilot, *"gave $2 too much change", "enter")  # then the lead signs off

@@ -204,7 +204,11 @@ class CloseDrawerScreen(CounterScreen):
                 return
             self._next_total(field.id)
         elif field.id == "close-float":
-            self.action_save()
+            note_field = self.query_one("#close-note", FormField)
+            if self._beyond_tolerance() and not note_field.value.strip():
+                note_field.enter()  # the note comes next, not a refusal for a field not reached yet
+            else:
+                self.action_save()
         elif field.id == "close-note":
             self.action_save()
 
@@ -353,6 +357,13 @@ class CloseDrawerScreen(CounterScreen):
         self._say("Recount: correct what you counted, then F12 saves the recount.")
         self.query_one("#close-cash", CountSheet).fields()[0].enter()
 
+    def _beyond_tolerance(self) -> bool:
+        """The saved count (or the report of one saved earlier) is over or short beyond the tolerance."""
+        if self.saved is not None:
+            return not self.saved.within_tolerance
+        return self.report is not None and \
+            abs(self.report.over_short_cents or 0) > self.settings.drawer.over_short_tolerance_cents
+
     def _close(self, approval: Approval | None) -> None:
         float_field = self.query_one("#close-float", FormField)
         note_field = self.query_one("#close-note", FormField)
@@ -362,10 +373,7 @@ class CloseDrawerScreen(CounterScreen):
         except InputError as error:
             self._refuse(error, float_field if error.field == "float kept" else note_field)
             return
-        beyond = self.saved is not None and not self.saved.within_tolerance or self.saved is None and \
-            self.report is not None and abs(self.report.over_short_cents or 0) > \
-            self.settings.drawer.over_short_tolerance_cents
-        if beyond and not note:
+        if self._beyond_tolerance() and not note:
             self._refuse(InputError("note", "is required: say what happened, then a lead or supervisor signs off"),
                          note_field)
             return
