@@ -113,8 +113,9 @@ class DrawerDayScreen(CounterScreen):
             return
         state = "being counted for close (F8 goes on with it)" if report.status == "counting" else "open"
         summary.update(f"Drawer {state} since {_clock(report.opened_at)}; opening float "
-                       f"{self._money(report.opening_float_cents)}; {report.payments_count} payments; "
-                       f"{len(report.voids)} voids; {len(report.movements)} drops, paid-outs, loans and no-sales.")
+                       f"{self._money(report.opening_float_cents)}; {_count(report.payments_count, 'payment')}; "
+                       f"{_count(len(report.voids), 'void')}; {_count(len(report.movements), 'slip')} "
+                       "(drops, paid-outs, loans, no-sales).")
         for movement in report.movements:
             sign = {"drop": "-", "paid_out": "-", "loan": "+"}.get(movement.kind, "")
             amount = f"{sign}{self._money(movement.amount_cents)}" if movement.kind != "no_sale" else ""
@@ -293,3 +294,7 @@ def _clock(stamp: str) -> str:
         return datetime.fromisoformat(stamp).astimezone().strftime("%H:%M")
     except ValueError:
         return stamp
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
