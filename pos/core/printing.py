@@ -28,7 +28,7 @@ from receipts.printing import render_job
 from receipts.status import PrinterStatus
 
 RETRIED = ("pending", "failed", "held")  # printed by print_waiting without anyone asking
-NOT_PRINTED = (*RETRIED, "unknown")
+NOT_PRINTED = (*RETRIED, "unknown", "sending")  # "sending": claimed by a process that is sending it now
 # One pass over the queue at a time in this process: the payment screen and the printer poller both print.
 _queue_lock = threading.Lock()
 
@@ -166,6 +166,16 @@ def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter,
         jobs = waiting_jobs(uow, settings, statuses=RETRIED)
     columns = paper_columns(settings)
     for job in jobs:
+        # Claim the job before anything goes to the printer: another process of this terminal (the
+        # counter's poller, `pos receipt print`) that read the same list finds it taken and skips it.
+        with database.unit_of_work() as uow:
+            claimed = uow.session.execute(
+                update(PrintJob).where(PrintJob.id == job.job_id, PrintJob.status.in_(RETRIED),
+                                       PrintJob.attempts == job.attempts)
+                .values(status="sending", attempts=PrintJob.attempts + 1)).rowcount
+            uow.commit()
+        if not claimed:
+            continue
         with database.reader() as uow:
             txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
             receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
@@ -189,8 +199,7 @@ def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter,
             status, error = "failed", failure.message
         with database.unit_of_work() as uow:
             uow.session.execute(update(PrintJob).where(PrintJob.id == job.job_id).values(
-                status=status, attempts=PrintJob.attempts + 1,
-                last_error=(error or warning or "")[:300] or None,
+                status=status, last_error=(error or warning or "")[:300] or None,
                 printed_at=timestamp() if status == "printed" else None))
             uow.commit()
         outcomes.append(JobPrinted(job, error is None, error, drawer_opened, drawer_error, held=held,
@@ -198,6 +207,20 @@ def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter,
         if error is not None:
             break
     return outcomes
+
+
+def recover_interrupted(database: Database, settings: Settings) -> int:
+    """Jobs this terminal was sending when it stopped become ``unknown``: offered for a REPRINT, never resent.
+
+    Run when the counter starts, before it prints anything; returns how many there were.
+    """
+    with database.unit_of_work() as uow:
+        count = uow.session.execute(
+            update(PrintJob).where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status == "sending")
+            .values(status="unknown", last_error="the terminal stopped while sending it: look at the printer")
+        ).rowcount
+        uow.commit()
+    return count
 
 
 def reprint_unknown(database: Database, settings: Settings, receipt_number: str, operator_id: str) -> list[JobPrinted]:

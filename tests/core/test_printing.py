@@ -1,7 +1,11 @@
 """The print queue: receipts print after the commit; a printer failure leaves the payment posted and the job waiting."""
 
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
 
 import pytest
@@ -9,7 +13,7 @@ from sqlalchemy import text
 
 from drawer.sessions import OpenDrawer, open_drawer
 from pos.core.payments import LineEntry, PostPayment, Reprint, VoidPayment, post_payment, reprint, void_payment
-from pos.core.printing import print_waiting, receipt_text, waiting_jobs
+from pos.core.printing import print_waiting, receipt_text, recover_interrupted, reprint_unknown, waiting_jobs
 from pos.core.tenders import TenderEntry
 from pos.demo import build_demo
 from receipts.printers import NetworkPrinter
@@ -201,8 +205,6 @@ def test_a_dropped_connection_makes_the_job_unknown_and_it_is_never_resent_by_it
     assert print_waiting(database, settings) == []
     with database.reader() as uow:
         assert [job.status for job in waiting_jobs(uow, settings)] == ["unknown"]
-    from pos.core.printing import reprint_unknown
-
     [outcome] = reprint_unknown(database, settings, posted.receipt_number, "amy")
     assert outcome.printed and outcome.job.kind == "reprint"
     assert sim.printed.count(b"*** REPRINT ***") == 2  # top and bottom banners of the one reprint
@@ -220,3 +222,58 @@ def test_an_unreachable_printer_holds_the_job_until_it_answers(escpos_counter):
     [outcome] = print_waiting(database, settings)
     assert outcome.printed and sim.printed.count(b"PAYMENT RECEIPT") == 1
     assert sim.count(posted.receipt_number) == 2
+
+
+PRINT_IN_ANOTHER_PROCESS = """
+import os, sys
+from pos.core.db import open_database
+from pos.core.printing import print_waiting
+from pos.core.settings import Settings
+
+settings = Settings.model_validate_json(os.environ["POS_TEST_SETTINGS"])
+database = open_database(settings.database_url())
+print(len([outcome for outcome in print_waiting(database, settings) if outcome.printed]))
+"""
+
+
+def print_in_another_process(settings) -> subprocess.Popen:
+    """``pos receipt print`` as a second process of the same terminal would run it, next to the counter's poller."""
+    return subprocess.Popen([sys.executable, "-c", PRINT_IN_ANOTHER_PROCESS], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "POS_TEST_SETTINGS": settings.model_dump_json()})
+
+
+def test_two_processes_printing_the_queue_at_once_print_each_receipt_once(escpos_counter):
+    database, settings, number, sim = escpos_counter
+    posted = [pay(database, settings, number, cents) for cents in (1100, 1200, 1300, 1400)]
+    sim.answer_delay = 0.2  # every job takes a while: both processes read the queue while it is still full
+    other = print_in_another_process(settings)
+    here = [outcome for outcome in print_waiting(database, settings) if outcome.printed]
+    there = int(other.communicate(timeout=60)[0])
+    assert len(here) + there == 4
+    sim.wait_quiet()
+    assert sim.printed.count(b"PAYMENT RECEIPT") == 4
+    for payment in posted:
+        assert sim.count(payment.receipt_number) == 2  # under the barcode and in the identity line: one receipt
+    assert [status for status, _ in job_rows(database)] == ["printed"] * 4
+
+
+def test_a_terminal_that_stops_while_sending_never_resends_by_itself_and_offers_a_reprint(escpos_counter):
+    database, settings, number, sim = escpos_counter
+    posted = pay(database, settings, number)
+    sim.silent = True  # the printer takes the job's status query and never answers: the sender waits
+    slow = settings.model_copy(update={"printer": settings.printer.model_copy(update={"status_timeout_seconds": 30})})
+    other = print_in_another_process(slow)
+    deadline = time.monotonic() + 20
+    while job_rows(database)[0][0] != "sending" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job_rows(database)[0][0] == "sending"
+    assert print_waiting(database, settings) == []  # claimed by the other process: not sent from here as well
+    other.kill()  # the terminal stops mid-job
+    other.wait(timeout=10)
+    sim.silent = False
+    assert recover_interrupted(database, settings) == 1
+    assert job_rows(database)[0] == ("unknown", "the terminal stopped while sending it: look at the printer")
+    assert print_waiting(database, settings) == []  # never resent by itself
+    assert sim.count(posted.receipt_number) == 0
+    [outcome] = reprint_unknown(database, settings, posted.receipt_number, "amy")
+    assert outcome.printed and sim.printed.count(b"*** REPRINT ***") == 2
