@@ -79,6 +79,7 @@ class PosApp(App[None]):
         self._printer_fault: str | None = None
         self._drawer_open_since: float | None = None
         self._drawer_warned = False
+        self._interrupted_jobs: int | None = None  # receipts found half-sent at start, until the cashier is told
 
     # The database: opened in a thread once the sign-in screen is up ----------------------------
 
@@ -97,6 +98,8 @@ class PosApp(App[None]):
 
                 self._database = open_database(self.settings.database_url(),
                                                busy_timeout_ms=self.settings.database.busy_timeout_ms)
+            if self._interrupted_jobs is None:  # once, before this counter prints anything
+                self._interrupted_jobs = _recover_print_jobs(self._database, self.settings)
             return self._database
 
     def on_unmount(self) -> None:
@@ -115,6 +118,11 @@ class PosApp(App[None]):
             self.add_mode(mode, lambda screen_class=screen_class: screen_class(settings, operator))
         self.switch_mode("home")
         self.clear_notifications()  # a refusal shown before this sign-in is no longer news
+        if self._interrupted_jobs:
+            self.notify(f"{self._interrupted_jobs} receipt(s) were being sent when the counter stopped and may not "
+                        "have printed. Look at the printer: F5 on today's payments prints a REPRINT of any that "
+                        "did not come out.", title="Printer", severity="warning", markup=False, timeout=30)
+            self._interrupted_jobs = 0
         self._last_key_at = time.monotonic()
         self._watch_idle()
         self._poll_timer = self.set_interval(self.settings.printer.poll_seconds, self._tick_printer_poll)
@@ -356,3 +364,10 @@ def _duration(seconds: int) -> str:
 def make_app(settings: Settings, *, database: Database | None = None) -> PosApp:
     """The counter for ``settings``; tests may hand over a database that is already open."""
     return PosApp(settings, database=database)
+
+
+def _recover_print_jobs(database: Database, settings: Settings) -> int:
+    """Before this counter prints anything: jobs it was sending when it last stopped become ``unknown``."""
+    from pos.core.printing import recover_interrupted
+
+    return recover_interrupted(database, settings)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import text
 
+from pos.core.db import open_database
 from pos.tui.app import make_app
 from pos.tui.screens.devices import DevicesScreen
 from tests.receipts.printer_sim import NetworkPrinterSim
@@ -16,6 +18,7 @@ from tests.tui.conftest import (
     burst,
     notifications,
     open_drawer_for,
+    post_cash_payment,
     query_database,
     screen_words,
     settle,
@@ -147,3 +150,23 @@ async def test_the_cashier_is_warned_when_the_drawer_stays_open_after_a_payment(
             await asyncio.sleep(0.1)
         else:
             raise AssertionError(f"no warning; notifications: {notifications(pilot)}")
+
+
+async def test_a_receipt_half_sent_when_the_counter_stopped_is_offered_for_reprint_not_resent(demo_settings_for, sim):
+    settings = demo_settings_for(printer=printer_settings(sim))
+    [(number, _, _)] = accounts_where(settings, ORDINARY)
+    open_drawer_for(settings)
+    receipt = post_cash_payment(settings, number, 2500)
+    database = open_database(settings.database_url(), migrate=False)
+    with database.unit_of_work() as uow:  # the counter stopped while this job was going to the printer
+        uow.execute(text("UPDATE print_job SET status = 'sending', attempts = 1"))
+        uow.commit()
+    database.dispose()
+    async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:
+        await signed_in(pilot)
+        assert any("1 receipt(s) were being sent when the counter stopped" in message
+                   for _, _, message in notifications(pilot))
+        assert query_database(settings, "SELECT status FROM print_job") == [("unknown",)]
+        await asyncio.sleep(1.5)  # three printer polls: an unknown job is never sent by itself
+        await settle(pilot)
+    assert sim.count(receipt) == 0
