@@ -11,6 +11,7 @@ from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -26,6 +27,7 @@ from pos.tui.screens.payment import PaymentScreen
 from pos.tui.screens.payments import PaymentsScreen
 from pos.tui.screens.signin import SignInScreen
 from pos.tui.screens.supervisor import SupervisorScreen
+from pos.tui.widgets.status_bar import DeviceLine
 
 if TYPE_CHECKING:
     from pos.core.db import Database
@@ -65,6 +67,8 @@ class PosApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
         Binding("f10", "devices", "Devices", show=True),
     ]
+
+    device_state: reactive[DeviceLine | None] = reactive(None)  # the drawer sensor and any printer fault
 
     def __init__(self, settings: Settings, *, database: Database | None = None) -> None:
         super().__init__()
@@ -143,6 +147,7 @@ class PosApp(App[None]):
         if self._poll_timer is not None:
             self._poll_timer.stop()
             self._poll_timer = None
+        self.device_state = None  # read afresh by the next session's poller
         await self.switch_mode("signin")
         for mode in SIGNED_IN_MODES:
             await self.remove_mode(mode)
@@ -228,6 +233,7 @@ class PosApp(App[None]):
         if event.results and isinstance(self.screen, PaymentScreen):
             self.screen.printer_polled(event.results)
         opened = status.drawer_open(settings.cash_drawer.sensor) if status is not None else None
+        self.device_state = DeviceLine(opened, fault)  # every status bar watches it
         if not opened:
             self._drawer_open_since, self._drawer_warned = None, False
         elif self._drawer_open_since is None:

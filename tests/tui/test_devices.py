@@ -150,6 +150,11 @@ async def test_the_cashier_is_warned_when_the_drawer_stays_open_after_a_payment(
             await asyncio.sleep(0.1)
         else:
             raise AssertionError(f"no warning; notifications: {notifications(pilot)}")
+        assert "Drawer OPEN" in screen_words(pilot)  # and the status bar says so on every screen
+        sim.drawer_pin3_high = False
+        await wait_for_words(pilot, "Drawer closed")
+        await pilot.press("escape")
+        assert "Drawer closed" in await wait_for_words(pilot, "Account lookup")
 
 
 async def test_a_receipt_half_sent_when_the_counter_stopped_is_offered_for_reprint_not_resent(demo_settings_for, sim):

@@ -1,6 +1,8 @@
-"""The strip at the top of every signed-in screen: terminal, site, operator and business date."""
+"""The strip at the top of every signed-in screen: terminal, site, operator, devices and business date."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -37,10 +39,13 @@ class StatusBar(Horizontal):
                     markup=False)
         yield Label(f"{self.operator_name} ({ROLE_LABELS.get(self.role, self.role)})", id="status-operator",
                     markup=False)
+        yield Label("", id="status-devices", markup=False)
         yield Label("", id="status-business-date", classes="-long")
         yield Label("", id="status-business-date-short", classes="-short")
 
     def on_mount(self) -> None:
+        if hasattr(self.app, "device_state"):  # the counter app (a bare test app has no poller)
+            self.watch(self.app, "device_state", self.show_devices, init=True)
         self._show_business_date()
         # The cut-off can pass while someone stays signed in.
         self.set_interval(30, self._show_business_date)
@@ -49,3 +54,31 @@ class StatusBar(Horizontal):
         day = business_date(cutoff=self.business_day_cutoff)
         self.query_one("#status-business-date", Label).update(f"Business date {day:%a %Y-%m-%d}")
         self.query_one("#status-business-date-short", Label).update(f"{day:%a %Y-%m-%d}")
+
+    def show_devices(self, state: DeviceLine | None) -> None:
+        """The drawer as its sensor reports it, and a printer fault, while there is one to report."""
+        label = self.query_one("#status-devices", Label)
+        words = state.words() if state is not None else ""
+        label.update(f" {words} " if words else "")
+        label.display = bool(words)
+        label.set_class(state is not None and state.alert, "-alert")
+
+
+@dataclass(frozen=True)
+class DeviceLine:
+    """What the printer poller last learnt: the drawer (None when no sensor is read) and any printer fault."""
+
+    drawer_open: bool | None = None
+    printer_fault: str | None = None
+
+    @property
+    def alert(self) -> bool:
+        return bool(self.drawer_open or self.printer_fault)
+
+    def words(self) -> str:
+        parts = []
+        if self.drawer_open is not None:
+            parts.append("Drawer OPEN" if self.drawer_open else "Drawer closed")
+        if self.printer_fault:
+            parts.append(f"Printer: {self.printer_fault}")
+        return " · ".join(parts)
