@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select, text
+from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from drawer.journal import add_cash, cash_delta_cents
@@ -497,6 +497,9 @@ def reprint(uow: UnitOfWork, command: Reprint, settings: Settings) -> str:
     if txn is None:
         raise InputError("receipt number", f"{command.receipt_number} is not a posted receipt")
     job_id = _print_job(uow, txn.id, "reprint", settings, command.operator_id)
+    # A copy whose outcome was unknown is answered by this reprint: it leaves the waiting list.
+    uow.session.execute(update(PrintJob).where(PrintJob.txn_id == txn.id, PrintJob.status == "unknown")
+                        .values(status="reprinted"))
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="receipt_reprinted", operator_id=command.operator_id,
                  details={"receipt": txn.receipt_number, "job": job_id})

@@ -4,7 +4,8 @@ Job states (``print_job.status``): ``pending`` (not tried), ``held`` (the printe
 could not be reached: nothing was sent, it prints by itself when the printer is ready), ``failed``
 (another printer error: nothing was sent, retried), ``printed``, ``unknown`` (sent but never
 confirmed: offered for a REPRINT, never resent by itself), ``reprinted`` (an unknown job a person
-reprinted).
+reprinted), ``sending`` (claimed by the process sending it now; one left so when a terminal stopped
+becomes ``unknown`` when the counter starts again).
 """
 
 from __future__ import annotations
@@ -164,63 +165,93 @@ def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter,
     outcomes: list[JobPrinted] = []
     with database.reader() as uow:
         jobs = waiting_jobs(uow, settings, statuses=RETRIED)
-    columns = paper_columns(settings)
     for job in jobs:
-        # Claim the job before anything goes to the printer: another process of this terminal (the
-        # counter's poller, `pos receipt print`) that read the same list finds it taken and skips it.
-        with database.unit_of_work() as uow:
-            claimed = uow.session.execute(
-                update(PrintJob).where(PrintJob.id == job.job_id, PrintJob.status.in_(RETRIED),
-                                       PrintJob.attempts == job.attempts)
-                .values(status="sending", attempts=PrintJob.attempts + 1)).rowcount
-            uow.commit()
-        if not claimed:
-            continue
-        with database.reader() as uow:
-            txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
-            receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
-        drawer_opened, drawer_error = False, None
-        if job.attempts == 0 and receipt.opens_drawer:
-            drawer_opened, drawer_error = _open_drawer(settings, printer, drawer)
-        copies = settings.receipt.copies if job.kind == "receipt" else 1
-        held = unknown = False
-        warning = error = None
-        status = "printed"
-        try:
-            escpos, text = render_job(replace(receipt, copies=copies), columns=columns,
-                                      profile=settings.printer.profile, symbol=settings.money.currency_symbol)
-            after = printer.send(f"{job.receipt_number}-{job.kind}-{job.job_id[:8]}", escpos, text)
-            warning = after.warning if after is not None else None
-        except PrinterFault as fault:
-            held, status, error = True, "held", fault.message
-        except JobOutcomeUnknown as lost:
-            unknown, status, error = True, "unknown", lost.message
-        except PrinterError as failure:
-            status, error = "failed", failure.message
-        with database.unit_of_work() as uow:
-            uow.session.execute(update(PrintJob).where(PrintJob.id == job.job_id).values(
-                status=status, last_error=(error or warning or "")[:300] or None,
-                printed_at=timestamp() if status == "printed" else None))
-            uow.commit()
-        outcomes.append(JobPrinted(job, error is None, error, drawer_opened, drawer_error, held=held,
-                                   unknown=unknown, warning=warning))
-        if error is not None:
+        if not _claim(database, job):
+            continue  # another process of this terminal took it after we read the list
+        outcome = _send_claimed(database, settings, printer, drawer, job)
+        outcomes.append(outcome)
+        if outcome.error is not None:
             break
     return outcomes
 
 
-def recover_interrupted(database: Database, settings: Settings) -> int:
-    """Jobs this terminal was sending when it stopped become ``unknown``: offered for a REPRINT, never resent.
+def _claim(database: Database, job: PrintJobView) -> bool:
+    """Mark the job ``sending`` before anything goes to the printer; False when another process has it.
 
-    Run when the counter starts, before it prints anything; returns how many there were.
+    The counter's poller and `pos receipt print` may read the same list: only one claim succeeds.
     """
     with database.unit_of_work() as uow:
-        count = uow.session.execute(
-            update(PrintJob).where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status == "sending")
-            .values(status="unknown", last_error="the terminal stopped while sending it: look at the printer")
-        ).rowcount
+        claimed = uow.session.execute(
+            update(PrintJob).where(PrintJob.id == job.job_id, PrintJob.status.in_(RETRIED),
+                                   PrintJob.attempts == job.attempts)
+            .values(status="sending", attempts=PrintJob.attempts + 1)).rowcount
         uow.commit()
-    return count
+    return bool(claimed)
+
+
+def _send_claimed(database: Database, settings: Settings, printer: ReceiptPrinter, drawer: CashDrawer | None,
+                  job: PrintJobView) -> JobPrinted:
+    drawer_opened, drawer_error = False, None
+    held = unknown = sending = False
+    warning = error = None
+    status = "printed"
+    try:
+        with database.reader() as uow:
+            txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
+            receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
+        if job.attempts == 0 and receipt.opens_drawer:
+            drawer_opened, drawer_error = _open_drawer(settings, printer, drawer)
+        copies = settings.receipt.copies if job.kind == "receipt" else 1
+        escpos, text = render_job(replace(receipt, copies=copies), columns=paper_columns(settings),
+                                  profile=settings.printer.profile, symbol=settings.money.currency_symbol)
+        sending = True
+        after = printer.send(f"{job.receipt_number}-{job.kind}-{job.job_id[:8]}", escpos, text)
+        warning = after.warning if after is not None else None
+    except PrinterFault as fault:
+        held, status, error = True, "held", fault.message
+    except JobOutcomeUnknown as lost:
+        unknown, status, error = True, "unknown", lost.message
+    except PrinterError as failure:
+        status, error = "failed", failure.message
+    except BaseException as crash:
+        # Anything else (a bug, a locked database, Ctrl-C): a job that may have reached the printer
+        # becomes unknown (offered for REPRINT); one that did not goes back to waiting as it was.
+        _finish(database, job, "unknown" if sending else job.status, f"interrupted: {crash!r}"[:300],
+                attempts=None if sending or drawer_opened else job.attempts)
+        raise
+    _finish(database, job, status, (error or warning or "")[:300] or None)
+    return JobPrinted(job, error is None, error, drawer_opened, drawer_error, held=held, unknown=unknown,
+                      warning=warning)
+
+
+def _finish(database: Database, job: PrintJobView, status: str, last_error: str | None, *,
+            attempts: int | None = None) -> None:
+    """Record how the claimed job ended, unless recovery already moved it on (then it stays as recovery left it)."""
+    values = {"status": status, "last_error": last_error, "printed_at": timestamp() if status == "printed" else None}
+    if attempts is not None:
+        values["attempts"] = attempts
+    with database.unit_of_work() as uow:
+        uow.session.execute(update(PrintJob).where(PrintJob.id == job.job_id, PrintJob.status == "sending")
+                            .values(**values))
+        uow.commit()
+
+
+def recover_interrupted(database: Database, settings: Settings) -> list[str]:
+    """Jobs this terminal was sending when it stopped become ``unknown``: offered for a REPRINT, never resent.
+
+    Run when the counter starts, before it prints anything; returns their receipt numbers.
+    """
+    with database.unit_of_work() as uow:
+        rows = uow.session.execute(
+            select(PrintJob.id, PaymentTxn.receipt_number).join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id)
+            .where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status == "sending")
+            .order_by(PrintJob.created_at)).all()
+        if rows:
+            uow.session.execute(
+                update(PrintJob).where(PrintJob.id.in_([job_id for job_id, _ in rows]), PrintJob.status == "sending")
+                .values(status="unknown", last_error="the terminal stopped while sending it: look at the printer"))
+        uow.commit()
+    return [number for _, number in rows]
 
 
 def reprint_unknown(database: Database, settings: Settings, receipt_number: str, operator_id: str) -> list[JobPrinted]:
@@ -228,13 +259,7 @@ def reprint_unknown(database: Database, settings: Settings, receipt_number: str,
     from pos.core.payments import Reprint, reprint
 
     with database.unit_of_work() as uow:
-        reprint(uow, Reprint(receipt_number, operator_id), settings)
-    with database.unit_of_work() as uow:
-        txn_id = uow.session.execute(select(PaymentTxn.id).where(PaymentTxn.receipt_number == receipt_number)
-                                     ).scalar_one()
-        uow.session.execute(update(PrintJob).where(PrintJob.txn_id == txn_id, PrintJob.status == "unknown")
-                            .values(status="reprinted"))
-        uow.commit()
+        reprint(uow, Reprint(receipt_number, operator_id), settings)  # also marks the unknown copy reprinted
     return print_waiting(database, settings)
 
 
