@@ -41,11 +41,16 @@ def waiting(*, json: Annotated[bool, typer.Option("--json", help="Print JSON.")]
 @app.command("print")
 def print_jobs() -> None:
     """Print every waiting receipt now (after the printer was fixed); stops at the first failure."""
-    from pos.core.printing import print_waiting
+    from pos.core.printing import print_waiting, waiting_jobs
 
     with database() as db:
         outcomes = print_waiting(db, settings())
-    if not outcomes:
+        with db.reader() as uow:
+            sending = [job.receipt_number for job in waiting_jobs(uow, settings(), statuses=("sending",))]
+    if not outcomes and sending:
+        console.print(f"Nothing more to print here: {', '.join(sending)} is being sent by another process "
+                      "(the counter's printer poller); `pos receipt waiting` shows how it ends.")
+    elif not outcomes:
         console.print("Nothing is waiting for the printer.")
     for outcome in outcomes:
         if outcome.printed:

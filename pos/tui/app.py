@@ -83,7 +83,7 @@ class PosApp(App[None]):
         self._printer_fault: str | None = None
         self._drawer_open_since: float | None = None
         self._drawer_warned = False
-        self._interrupted_jobs: int | None = None  # receipts found half-sent at start, until the cashier is told
+        self._interrupted: list[str] | None = None  # receipts found half-sent at start, until the cashier is told
 
     # The database: opened in a thread once the sign-in screen is up ----------------------------
 
@@ -102,8 +102,8 @@ class PosApp(App[None]):
 
                 self._database = open_database(self.settings.database_url(),
                                                busy_timeout_ms=self.settings.database.busy_timeout_ms)
-            if self._interrupted_jobs is None:  # once, before this counter prints anything
-                self._interrupted_jobs = _recover_print_jobs(self._database, self.settings)
+            if self._interrupted is None:  # once, before this counter prints anything
+                self._interrupted = _recover_print_jobs(self._database, self.settings)
             return self._database
 
     def on_unmount(self) -> None:
@@ -122,11 +122,7 @@ class PosApp(App[None]):
             self.add_mode(mode, lambda screen_class=screen_class: screen_class(settings, operator))
         self.switch_mode("home")
         self.clear_notifications()  # a refusal shown before this sign-in is no longer news
-        if self._interrupted_jobs:
-            self.notify(f"{self._interrupted_jobs} receipt(s) were being sent when the counter stopped and may not "
-                        "have printed. Look at the printer: F5 on today's payments prints a REPRINT of any that "
-                        "did not come out.", title="Printer", severity="warning", markup=False, timeout=30)
-            self._interrupted_jobs = 0
+        self._tell_interrupted()
         self._last_key_at = time.monotonic()
         self._watch_idle()
         self._poll_timer = self.set_interval(self.settings.printer.poll_seconds, self._tick_printer_poll)
@@ -148,6 +144,8 @@ class PosApp(App[None]):
             self._poll_timer.stop()
             self._poll_timer = None
         self.device_state = None  # read afresh by the next session's poller
+        if self._interrupted:
+            self._interrupted = []  # the cashier who was signed in was told
         await self.switch_mode("signin")
         for mode in SIGNED_IN_MODES:
             await self.remove_mode(mode)
@@ -169,6 +167,16 @@ class PosApp(App[None]):
 
         with self.connected_database().unit_of_work() as uow:
             sign_out(uow, SignOut(operator_id, reason), self.settings)
+
+    def _tell_interrupted(self) -> None:
+        """Receipts that were being sent when the counter last stopped: the cashier looks at the printer."""
+        numbers = self._interrupted or []
+        if not numbers:
+            return
+        which = f"Receipt {numbers[0]} was" if len(numbers) == 1 else f"Receipts {', '.join(numbers)} were"
+        self.notify(f"{which} being sent when the counter stopped and may not have printed. Look at the printer: "
+                    "F5 on today's payments prints a REPRINT of any that did not come out.",
+                    title="Printer", severity="warning", markup=False, timeout=60)
 
     # Idle sign-out: no key for terminal.idle_signout_seconds -----------------------------------
 
@@ -210,7 +218,8 @@ class PosApp(App[None]):
             database = self.connected_database()
             waiting = has_retried_jobs(database, settings)
             watch_drawer = settings.cash_drawer.kick == "printer" and settings.cash_drawer.sensor != "none"
-            if not waiting and not watch_drawer:
+            fault_shown = self.device_state is not None and self.device_state.printer_fault is not None
+            if not waiting and not watch_drawer and not fault_shown:  # nothing to learn from the printer
                 return
             status = printer_status(settings)
             results = print_waiting(database, settings) if waiting and status and status.fault is None else []
@@ -221,6 +230,8 @@ class PosApp(App[None]):
 
     @on(PrinterPolled)
     def _printer_polled(self, event: PrinterPolled) -> None:
+        if self.operator is None:  # a poll that ended after the sign-out
+            return
         status, settings = event.status, self.settings
         fault = status.fault if status is not None else None
         if fault and fault != self._printer_fault and not event.results:
@@ -270,6 +281,8 @@ class PosApp(App[None]):
     @on(OpenDrawerScreen.DrawerOpened)
     async def _drawer_opened(self, event: OpenDrawerScreen.DrawerOpened) -> None:
         self.clear_notifications()  # what was refused on the way is no longer news
+        self._tell_interrupted()  # but not the receipts that may not have printed (told for the last time)
+        self._interrupted = []
         await self.switch_mode("home")
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
@@ -372,7 +385,7 @@ def make_app(settings: Settings, *, database: Database | None = None) -> PosApp:
     return PosApp(settings, database=database)
 
 
-def _recover_print_jobs(database: Database, settings: Settings) -> int:
+def _recover_print_jobs(database: Database, settings: Settings) -> list[str]:
     """Before this counter prints anything: jobs it was sending when it last stopped become ``unknown``."""
     from pos.core.printing import recover_interrupted
 

@@ -16,10 +16,13 @@ class PrintReport:
     unknown: bool = False  # sent but not confirmed: the retry key asks for a REPRINT
 
 
-def report(results: list[JobPrinted], receipt_number: str, *, what: str = "Receipt") -> PrintReport:
+def report(results: list[JobPrinted], receipt_number: str, *, what: str = "Receipt",
+           printer_configured: bool = True) -> PrintReport:
     """``results`` of ``print_waiting``; the sentence is about ``receipt_number`` and anything still waiting."""
-    if not results:
+    if not results and not printer_configured:
         return PrintReport(f"{what} waiting: no receipt printer is configured on this terminal.", True)
+    if not results:  # the printer poller (or `pos receipt print`) took it first: it reports on it itself
+        return PrintReport(f"{what} {receipt_number} is being printed, or was, from the print queue.", False)
     failed = next((result for result in results if not result.printed), None)
     if failed is not None and failed.unknown:
         return PrintReport(f"{what} {failed.job.receipt_number} may not have printed: {failed.error}. Look at the "

@@ -741,7 +741,8 @@ class PaymentScreen(CounterScreen):
     def _printed(self, event: Printed) -> None:
         if self._posted is None or event.receipt_number != self._posted.receipt_number:
             return
-        outcome = report(event.results, event.receipt_number)
+        outcome = report(event.results, event.receipt_number,
+                         printer_configured=self.settings.printer.backend != "none")
         self._print_waiting = outcome.waiting
         self._print_unknown = outcome.unknown
         text = outcome.text + (" F5 tries now." if outcome.waiting and not outcome.unknown else "")

@@ -227,7 +227,8 @@ class PaymentsScreen(CounterScreen):
 
     @on(Printed)
     def _printed(self, event: Printed) -> None:
-        outcome = report(event.results, event.receipt_number, what=event.what)
+        outcome = report(event.results, event.receipt_number, what=event.what,
+                         printer_configured=self.settings.printer.backend != "none")
         words = [self._done, outcome.text]
         self._done = ""
         self._say(" ".join(word for word in words if word))
