@@ -204,6 +204,11 @@ class CloseDrawerScreen(CounterScreen):
                 return
             self._next_total(field.id)
         elif field.id == "close-float":
+            try:
+                entry.amount_or_zero(field.value, "float kept", self.settings)
+            except InputError as error:
+                self._refuse(error, field)
+                return
             note_field = self.query_one("#close-note", FormField)
             if self._beyond_tolerance() and not note_field.value.strip():
                 note_field.enter()  # the note comes next, not a refusal for a field not reached yet
