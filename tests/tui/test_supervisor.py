@@ -235,7 +235,7 @@ async def test_a_force_close_without_a_note_is_refused_and_changes_nothing(site)
     assert drawer_row(settings, "amy")[0] == "open"
 
 
-async def test_a_deposit_from_two_verified_drawers_shows_its_slip(site):
+async def test_a_deposit_from_two_verified_drawers_shows_prints_and_keeps_its_slip(site):
     settings = site["T01"]
     [(first, _, _), (second, _, _)] = accounts_where(settings, ORDINARY, 2)
     for terminal, operator_id, account, cents in (("T01", "amy", first, 2500), ("T02", "carl", second, 4000)):
@@ -262,6 +262,11 @@ async def test_a_deposit_from_two_verified_drawers_shows_its_slip(site):
             settings, "SELECT id, bag_number, cash_cents, items_cents, total_cents, prepared_by FROM deposit")
         assert (bag, cash, items, total, by) == ("B-1001", 6500, 0, 6500, "sam")
         assert {drawer_row(settings, who)[4] for who in ("amy", "carl")} == {deposit_id}
+        await settle(pilot)  # the slip printed and kept as a PDF without a key
+        [printed] = list(Path(settings.printer.directory).glob("deposit-B-1001-*.txt"))
+        assert "BANK DEPOSIT SLIP" in printed.read_text() and "B-1001" in printed.read_text()
+        [pdf] = list(Path(settings.drawer.reports_dir).glob("deposit-B-1001-*.pdf"))
+        assert pdf.read_bytes().startswith(b"%PDF")
 
         await pilot.press("escape")
         await settle(pilot)

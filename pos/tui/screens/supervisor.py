@@ -312,7 +312,11 @@ class SupervisorScreen(CounterScreen):
         self._say(f"Deposit prepared in bag {prepared.bag_number}: {self._money(prepared.total_cents)} "
                   f"(cash {self._money(prepared.cash_cents)}, items {self._money(prepared.items_cents)}).")
         self.reload()
-        self.app.push_screen(ReportViewScreen(self.settings, event.slip))
+        view = ReportViewScreen(self.settings, event.slip)
+        self.app.push_screen(view)
+        # The slip goes into the bag on paper and is kept as a PDF: both at once, F9 and F11 do it again.
+        view.call_after_refresh(view.action_print_document)
+        view.call_after_refresh(view.action_save_pdf)
 
     # Refusals ----------------------------------------------------------------------------------------
 
