@@ -28,6 +28,7 @@ PERMISSIONS = (
     "prepare_deposits",  # build the bank deposit from verified drawers
 )
 TENDER_TYPES = ("cash", "check", "money_order", "cashiers_check", "card", "ach")
+DEFAULT_AUDIT_KEY = "change-this-audit-key"  # published: the terminal refuses to write under it
 
 
 def user_data_dir() -> Path:
@@ -75,7 +76,7 @@ class SecuritySettings(Section):
     """Shortest PIN for cashiers and CSR IIs."""
     pin_min_digits_lead: int = Field(default=6, ge=4)
     """Shortest PIN for leads, supervisors and admins."""
-    audit_key: str = Field(default="change-this-audit-key", min_length=8)
+    audit_key: str = Field(default=DEFAULT_AUDIT_KEY, min_length=8)
     """Secret for the HMAC-SHA256 chain of the audit trail. Set your own per site; changing it
     later makes `pos audit verify` fail for entries written under the old key."""
 
