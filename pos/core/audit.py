@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlmodel import Session
 
 from pos.core.clock import timestamp
-from pos.core.errors import AuditError, InputError
+from pos.core.errors import AuditError, ConfigError, InputError
 from pos.core.models import (AuditEntry, AuditHead, Batch, Deposit, DrawerCount, DrawerMovement, DrawerSession,
                              PaymentLine, PaymentTender, PaymentTxn)
 from pos.core.settings import DEFAULT_AUDIT_KEY
@@ -98,11 +98,11 @@ def key_fingerprint(key: str) -> str:
 def refuse_default_key(key: str) -> None:
     """Nothing is written under the published default key or an empty one: anybody could forge that chain."""
     if not key or not key.strip():
-        raise AuditError("security.audit_key is empty: set a secret of your own in the [security] section "
+        raise ConfigError("security.audit_key is empty: set a secret of your own in the [security] section "
                          "(audit_key, or audit_key_file naming a file only this user may read) or in "
                          "POS_SECURITY__AUDIT_KEY")
     if key == DEFAULT_AUDIT_KEY:
-        raise AuditError(f"security.audit_key is still the default {DEFAULT_AUDIT_KEY!r}: set a secret of your "
+        raise ConfigError(f"security.audit_key is still the default {DEFAULT_AUDIT_KEY!r}: set a secret of your "
                          "own in the [security] section (audit_key, or audit_key_file naming a file only this "
                          "user may read) or in POS_SECURITY__AUDIT_KEY")
 

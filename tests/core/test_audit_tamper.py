@@ -13,7 +13,7 @@ from drawer.day import CloseDrawer, CountDrawer, CountItem, MakeDrop, VerifyDraw
 from drawer.deposit import PrepareDeposit, prepare_deposit
 from drawer.sessions import OpenDrawer, open_drawer
 from pos.core import audit
-from pos.core.errors import AuditError
+from pos.core.errors import AuditError, ConfigError
 from pos.core.operators import Credentials
 from pos.core.payments import LineEntry, PostPayment, Reprint, VoidPayment, post_payment, reprint, void_payment
 from pos.core.tenders import TenderEntry
@@ -260,7 +260,7 @@ def test_a_process_with_another_key_refuses_to_write(day, settings):
 
 @pytest.mark.parametrize("key", ["change-this-audit-key", "", "   "])
 def test_nothing_is_written_under_the_default_or_an_empty_key(database, key):
-    with database.unit_of_work() as uow, pytest.raises(AuditError, match="security.audit_key"):
+    with database.unit_of_work() as uow, pytest.raises(ConfigError, match="security.audit_key"):
         audit.record(uow.session, key=key, terminal_id="T01", kind="test")
 
 
