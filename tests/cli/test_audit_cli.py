@@ -161,3 +161,17 @@ def test_the_key_can_come_from_a_file_only_its_owner_reads(config, tmp_path, mon
     from pos.cli.common import settings
 
     assert settings().security.audit_key == "a-key-from-a-file-0042"
+
+
+def test_pos_run_refuses_to_start_with_the_default_key(tmp_path):
+    import subprocess
+    import sys
+
+    file = tmp_path / "pos.toml"
+    file.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "pos.db"}"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POS_")}
+    done = subprocess.run([sys.executable, "-m", "pos", "run"], env={**env, "POS_CONFIG": str(file)},
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1
+    assert "security.audit_key is still the default 'change-this-audit-key'" in done.stderr
+    assert not (tmp_path / "pos.db").exists()  # refused before anything was opened
