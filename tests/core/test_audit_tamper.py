@@ -129,6 +129,26 @@ def test_a_money_row_changed_deleted_or_inserted_by_hand_is_named(day, settings,
     assert outcome.problem == f"{table_name} row {new_id} was added outside the terminal: no audit entry binds it"
 
 
+def test_verify_reads_the_money_in_batches_not_row_by_row(day, settings):
+    from sqlalchemy import event
+
+    statements = []
+
+    def counted(*_args):  # noqa: ANN002 - a SQLAlchemy event
+        statements.append(1)
+
+    event.listen(day.engine, "before_cursor_execute", counted)
+    try:
+        whole = check(day, settings)
+        queries = len(statements)
+        with day.reader() as uow:  # pages of 2 rows: every row still seen once
+            paged = audit.verify(uow.session, key=settings.security.audit_key, batch_size=2)
+    finally:
+        event.remove(day.engine, "before_cursor_execute", counted)
+    assert whole.ok and paged.ok and paged.money_rows == whole.money_rows and paged.rows == whole.rows
+    assert queries <= 2 * len(audit.MONEY_TABLES) + 5 < whole.money_rows + whole.rows
+
+
 def test_every_problem_is_listed_not_only_the_first(day, settings):
     with tampered(day) as uow:
         uow.execute(text("UPDATE payment_tender SET amount_cents = amount_cents + 1"))
