@@ -243,7 +243,8 @@ def _record(uow: UnitOfWork, settings: Settings, session: DrawerSession, kind: s
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=terminal, kind=kind,
                  operator_id=session.operator_id, approver_id=approved_by,
                  details={"session": session.id, "slip": number, "amount_cents": amount, "reason": reason,
-                          **({"note": note} if note else {}), "cash_after_cents": cash_after})
+                          **({"note": note} if note else {}), "cash_after_cents": cash_after},
+                 binds=[("drawer_movement", movement_id), ("drawer_session", session.id)])
     uow.commit()
     return MovementMade(movement_id, number, kind, amount, approved_by, cash_after, session.id)
 
@@ -331,7 +332,7 @@ def verify_drawer(uow: UnitOfWork, command: VerifyDrawer, settings: Settings) ->
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="drawer_verified", operator_id=supervisor.operator_id,
                  details={"session": session.id, "cashier": session.operator_id, "terminal": session.terminal_id,
-                          "over_short_cents": session.over_short_cents})
+                          "over_short_cents": session.over_short_cents}, binds=[("drawer_session", session.id)])
     uow.commit()
     return DrawerVerified(session.id, supervisor.operator_id, at)
 
@@ -358,8 +359,9 @@ def _save_count(uow: UnitOfWork, settings: Settings, session: DrawerSession, com
     counted_cents = sum(counted.values())
     difference = counted_cents - expected_cents
     attempt = session.counts_made + 1
+    count_id = str(uuid.uuid4())
     uow.session.add(DrawerCount(
-        id=str(uuid.uuid4()), session_id=session.id, attempt=attempt, counted_by=counted_by, at=timestamp(),
+        id=count_id, session_id=session.id, attempt=attempt, counted_by=counted_by, at=timestamp(),
         cash_counts=counts_json(command.cash_counts),
         items=json.dumps([{"tender": i.tender, "reference": i.reference, "amount_cents": i.amount_cents}
                           for i in items]),
@@ -376,7 +378,7 @@ def _save_count(uow: UnitOfWork, settings: Settings, session: DrawerSession, com
                  details={"session": session.id, "attempt": attempt, "counted_cents": counted_cents,
                           "expected_cents": expected_cents, "over_short_cents": difference,
                           "over_short_by_tender": {n: v for n, v in over_short.items() if v},
-                          "forced": forced})
+                          "forced": forced}, binds=[("drawer_count", count_id), ("drawer_session", session.id)])
     next_step = "close" if within else ("recount_or_signoff" if attempt == 1 else "signoff")
     return CountSaved(session.id, attempt, tuple(expected.values()), counted, over_short, expected_cents,
                       counted_cents, difference, tuple(matched), within, next_step, cash_cents)
@@ -405,9 +407,11 @@ def _close(uow: UnitOfWork, settings: Settings, session: DrawerSession, count: D
         details["note"] = note
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="drawer_force_closed" if forced else "drawer_closed", operator_id=closed_by,
-                 approver_id=signed_off_by if signed_off_by != closed_by else None, details=details)
+                 approver_id=signed_off_by if signed_off_by != closed_by else None, details=details,
+                 binds=[("drawer_session", session.id)])
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
-                 kind="batch_closed", operator_id=closed_by, details={"batch": session.batch_id, "kind": "counter"})
+                 kind="batch_closed", operator_id=closed_by, details={"batch": session.batch_id, "kind": "counter"},
+                 binds=[("batch", session.batch_id)])
     return DrawerClosed(session.id, session.batch_id, count.over_short_cents, retained_cents,
                         counted_cash - retained_cents, signed_off_by, forced)
 

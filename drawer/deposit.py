@@ -90,7 +90,8 @@ def prepare_deposit(uow: UnitOfWork, command: PrepareDeposit, settings: Settings
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="deposit_prepared", operator_id=supervisor.operator_id,
                  details={"deposit": deposit_id, "bag": bag, "sessions": list(command.session_ids),
-                          "cash_cents": cash_cents, "items_cents": items_cents})
+                          "cash_cents": cash_cents, "items_cents": items_cents},
+                 binds=[("deposit", deposit_id), *(("drawer_session", s) for s in command.session_ids)])
     uow.commit()
     return DepositPrepared(deposit_id, bag, cash_cents, items_cents, cash_cents + items_cents,
                            tuple(command.session_ids))

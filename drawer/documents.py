@@ -152,6 +152,7 @@ def closeout_text(report: CloseoutReport, columns: int, *, symbol: str = "$") ->
     if not report.approvals:
         sheet.text("None")
 
+    _audit_head_text(sheet, report.audit_head)
     sheet.rule("=")
     sheet.signature("Cashier")
     sheet.signature("Supervisor")
@@ -198,6 +199,7 @@ def deposit_slip_text(slip: DepositSlip, columns: int, *, symbol: str = "$") -> 
     sheet.pair("Checks & money orders", sheet.money(slip.items_cents))
     sheet.rule(".")
     sheet.pair("DEPOSIT TOTAL", sheet.money(slip.total_cents))
+    _audit_head_text(sheet, slip.audit_head)
     sheet.rule("=")
     sheet.signature("Prepared by")
     sheet.signature("Verified by")
@@ -379,6 +381,8 @@ def closeout_pdf(report: CloseoutReport, *, symbol: str = "$") -> bytes:
          for a in report.approvals],
         widths=(12, 30, 12, 14, 32), align="LLLLL",
     )
+    if report.audit_head:
+        pdf.pairs([(AUDIT_HEAD_LABEL, report.audit_head)])
     pdf.signatures(("Cashier", "Supervisor"))
     return pdf.bytes()
 
@@ -421,6 +425,8 @@ def deposit_slip_pdf(slip: DepositSlip, *, symbol: str = "$") -> bytes:
         (f"Checks & money orders ({len(slip.items)})", money(slip.items_cents)),
         ("Deposit total", money(slip.total_cents)),
     ], money=True)
+    if slip.audit_head:
+        pdf.pairs([(AUDIT_HEAD_LABEL, slip.audit_head)])
     pdf.signatures(("Prepared by", "Verified by", "Bank"))
     return pdf.bytes()
 
@@ -443,7 +449,8 @@ def closeout_csv(report: CloseoutReport) -> str:
     change and voids positive; over/short negative when short) in cents and formatted. Figures not
     known yet (counted, over/short while the drawer is open or counting) have an empty amount and
     ``not counted`` in ``detail``. Summing ``amount_cents`` over a section and item gives the report's
-    figure: e.g. ``tender``/``expected`` sums to the total expected.
+    figure: e.g. ``tender``/``expected`` sums to the total expected. Section ``audit`` holds the audit
+    chain's head when the report was made (``reference``: SEQ:HASH, for `pos audit verify --anchor`).
     """
     counted = _is_counted(report)
     rows: list[tuple[object, ...]] = []
@@ -492,6 +499,8 @@ def closeout_csv(report: CloseoutReport) -> str:
     add("total", "over_short", amount, detail=detail or _over_short_word(amount or 0))
     add("total", "retained_float", report.retained_float_cents, tender="cash")
     add("total", "deposit_cash", report.deposit_cash_cents, tender="cash", reference=report.deposit_bag or "")
+    if report.audit_head:
+        add("audit", "chain_head", None, reference=report.audit_head)
 
     identity = (report.session_id, report.business_date.isoformat(), report.terminal_id, report.operator_id)
     return _csv(CLOSEOUT_CSV_COLUMNS, (identity + row for row in rows))
@@ -510,6 +519,16 @@ def over_short_csv(rows: Sequence[OverShortRow]) -> str:
 
 
 # --- shared wording ------------------------------------------------------------------------------------------
+
+
+AUDIT_HEAD_LABEL = "Audit chain head"
+
+
+def _audit_head_text(sheet: _Sheet, head: str | None) -> None:
+    if head:
+        sheet.rule()
+        sheet.field(AUDIT_HEAD_LABEL, head)
+        sheet.text("Check it with: pos audit verify --anchor followed by this head")
 
 
 def _is_counted(report: CloseoutReport) -> bool:

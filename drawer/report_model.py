@@ -125,6 +125,7 @@ class CloseoutReport:
     deposit_cash_cents: int | None  # counted cash minus the float kept
     deposit_bag: str | None
     approvals: tuple[Approval, ...]
+    audit_head: str | None = None  # the audit chain's head when printed, SEQ:HASH, for `pos audit verify --anchor`
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class DepositSlip:
     cash_cents: int
     items_cents: int
     total_cents: int
+    audit_head: str | None = None  # the audit chain's head when printed, SEQ:HASH, for `pos audit verify --anchor`
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from drawer.report_model import (Approval, CloseoutReport, CountedItem, Denomina
                                  DepositItem, DepositSlip, Movement, MovementSlip, OverShortRow, TenderFigures,
                                  VoidLine)
 from drawer.sessions import denominations
+from pos.core import audit
 from pos.core.db import UnitOfWork
 from pos.core.errors import InputError
 from pos.core.models import Deposit, DrawerCount, DrawerMovement, DrawerSession, Operator, PaymentTxn
@@ -129,7 +130,8 @@ def closeout_report(uow: UnitOfWork, session_id: str, settings: Settings) -> Clo
         retained_counts=_counts(json.loads(session.retained_counts or "{}"), labels),
         deposit_cash_cents=(cash_counted - (session.retained_float_cents or 0))
         if session.status == "closed" and cash_counted is not None else None,
-        deposit_bag=deposit_bag, approvals=tuple(sorted(approvals, key=lambda a: a.at)))
+        deposit_bag=deposit_bag, approvals=tuple(sorted(approvals, key=lambda a: a.at)),
+        audit_head=_audit_head(uow))
 
 
 def deposit_slip(uow: UnitOfWork, deposit_id: str, settings: Settings) -> DepositSlip:
@@ -160,7 +162,7 @@ def deposit_slip(uow: UnitOfWork, deposit_id: str, settings: Settings) -> Deposi
     return DepositSlip(deposit.id, deposit.bag_number, settings.terminal.site_name, _day(deposit.business_date),
                        deposit.prepared_at, deposit.prepared_by, tuple(drawers),
                        _counts(json.loads(deposit.cash_counts), labels), tuple(items), deposit.cash_cents,
-                       deposit.items_cents, deposit.total_cents)
+                       deposit.items_cents, deposit.total_cents, _audit_head(uow))
 
 
 def list_deposits(uow: UnitOfWork) -> list[tuple[str, str, date, int]]:
@@ -203,6 +205,12 @@ def over_short_history(uow: UnitOfWork, *, start: date, end: date, operator_id: 
                                  count.over_short_cents, counted.get("cash", 0) - expected.get("cash", 0),
                                  session.signed_off_by, session.verified_by))
     return rows
+
+
+def _audit_head(uow: UnitOfWork) -> str | None:
+    """Printed on the paper, the head anchors the chain outside the database: cutting its end then shows."""
+    head = audit.head(uow.session)
+    return str(head) if head else None
 
 
 def _items(uow: UnitOfWork, session_id: str, count: DrawerCount | None) -> tuple[CountedItem, ...]:

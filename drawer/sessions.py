@@ -169,7 +169,8 @@ def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> Dra
     if difference:
         details.update(difference_cents=difference, reason=reason)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=terminal, kind="drawer_opened",
-                 operator_id=command.operator_id, details=details)
+                 operator_id=command.operator_id, details=details,
+                 binds=[("batch", batch.id), ("drawer_session", row.id)])
     if difference:
         audit.record(uow.session, key=settings.security.audit_key, terminal_id=terminal,
                      kind="float_difference", operator_id=command.operator_id, details=details)

@@ -36,6 +36,8 @@ SEARCH_SQL = (  # the query pos runs, candidates capped the same way (pos.core.a
     "FROM candidate c JOIN account a ON a.id = c.id ORDER BY c.score, a.id LIMIT ?"
 )
 EXACT_SQL = f"SELECT {ACCOUNT_COLUMNS_SQL} FROM account WHERE account_number = ?"
+# The bench's scratch databases are thrown away: a key of their own, since nothing is written under the default.
+BENCH_SECURITY = {"audit_key": "bench-scratch-audit-key"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def _child_import(url: str, csv_path: str) -> dict[str, float]:
     from pos.core.settings import Settings
     from sync.account_master import ImportAccounts, import_accounts
 
-    settings = Settings(database={"url": url})
+    settings = Settings(database={"url": url}, security=BENCH_SECURITY)
     database = open_database(url)
     started = time.perf_counter()
     with database.unit_of_work() as uow:
@@ -281,7 +283,7 @@ def _lookup_rows(url: str, db_path: Path, numbers: list[str], queries: list[str]
     from pos.core.db import open_database
     from pos.core.settings import Settings
 
-    settings = Settings(database={"url": url})
+    settings = Settings(database={"url": url}, security=BENCH_SECURITY)
     database = open_database(url)
     raw = _sqlite_raw(db_path)
 
@@ -340,12 +342,12 @@ def _prepare_counter(url: str, terminals: int, accounts: int = 400) -> tuple[Any
     from pos.core.settings import Settings
     from pos.demo import DEMO_OPERATORS, build_demo
 
-    settings = Settings(database={"url": url})
+    settings = Settings(database={"url": url}, security=BENCH_SECURITY)
     build_demo(settings, accounts=accounts)
     database = open_database(url)
     admin = operators.Credentials(DEMO_OPERATORS[0].operator_id, DEMO_OPERATORS[0].pin)
     for index in range(1, terminals + 1):
-        terminal = Settings(database={"url": url}, terminal={"id": f"T{index:02d}"})
+        terminal = Settings(database={"url": url}, security=BENCH_SECURITY, terminal={"id": f"T{index:02d}"})
         with database.unit_of_work() as uow:
             operators.add_operator(uow, operators.AddOperator(f"bench{index:02d}", f"Bench {index}", "cashier",
                                                               "2468", by=admin), settings)
@@ -368,7 +370,7 @@ def _post_many(url: str, terminal: int, numbers: list[str], count: int) -> list[
     from pos.core.tenders import TenderEntry
 
     # No till limit: a long run would otherwise be refused for want of a drop (the cash column is still kept).
-    settings = Settings(database={"url": url}, terminal={"id": f"T{terminal:02d}"},
+    settings = Settings(database={"url": url}, security=BENCH_SECURITY, terminal={"id": f"T{terminal:02d}"},
                         drawer={"till_limit_cents": 0, "drop_prompt_cents": 0})
     database = open_database(url, migrate=False)
     spent = []

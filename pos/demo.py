@@ -131,6 +131,9 @@ def write_fee_codes_csv(path: Path) -> Path:
     return path
 
 
+DEMO_AUDIT_KEY = "demo-counter-audit-key"  # public, like the demo PINs: the demo database holds no real money
+
+
 def demo_dir() -> Path:
     return user_data_dir() / "demo"
 
@@ -144,7 +147,9 @@ def demo_settings(base: Settings | None = None, directory: Path | None = None) -
     directory = directory or demo_dir()
     base = base if base is not None else load_settings()
     overrides = {"database": {"url": f"sqlite:///{directory / 'pos.db'}"},
-                 "drawer": {"reports_dir": str(directory / "reports")}}
+                 "drawer": {"reports_dir": str(directory / "reports")},
+                 # The demo's chain has a key of its own: the site's key stays off a throwaway database.
+                 "security": {"audit_key": DEMO_AUDIT_KEY, "audit_key_file": ""}}
     if base.printer.backend == "file":
         overrides["printer"] = {"directory": str(directory / "receipts")}
     data = base.model_dump()

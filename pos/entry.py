@@ -23,6 +23,9 @@ def start_counter(settings=None) -> None:  # noqa: ANN001 - pos.core.settings.Se
             from pos.core.settings import load_settings
 
             settings = load_settings()
+        from pos.core.audit import refuse_default_key
+
+        refuse_default_key(settings.security.audit_key)  # before the first frame, not at the first payment
         from pos.tui.app import make_app
     except PosError as error:
         sys.stderr.write(f"{error.title}: {error.message}\n")

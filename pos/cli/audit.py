@@ -13,16 +13,27 @@ app = sub_app("Audit trail: every sensitive act, chained so that tampering shows
 
 
 @app.command("verify")
-def verify() -> None:
-    """Check every entry of the chain; say OK or name the first bad row."""
+def verify(
+    *,
+    anchor: Annotated[Optional[str], typer.Option(
+        "--anchor", metavar="SEQ:HASH",
+        help="A chain head printed on a Z report or deposit slip: prove the journal still reaches it.")] = None,
+) -> None:
+    """Check every entry of the chain and every money row it binds; say OK or name each bad row."""
     from pos.core import audit
 
+    anchored = audit.parse_anchor(anchor) if anchor is not None else None
     with database() as db, db.reader() as uow:
-        outcome = audit.verify(uow.session, key=settings().security.audit_key)
+        outcome = audit.verify(uow.session, key=settings().security.audit_key, anchor=anchored)
     if outcome.ok:
-        console.print(f"[bold green]OK[/]: {outcome.rows:,} entries, chain intact.")
+        reaches = f"; it reaches the anchor {anchored}" if anchored else ""
+        console.print(f"[bold green]OK[/]: {outcome.rows:,} entries, chain intact; {outcome.money_rows:,} money rows "
+                      f"match what the chain bound{reaches}.")
         return
-    err_console.print(f"[bold red]TAMPERED[/]: {outcome.problem} (checked {outcome.rows:,} entries)")
+    err_console.print(f"[bold red]TAMPERED[/]: {outcome.problem} (checked {outcome.rows:,} entries)",
+                      highlight=False, soft_wrap=True)
+    for problem in outcome.problems[1:]:
+        err_console.print(f"  also: {problem}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

@@ -45,6 +45,10 @@ def database(*, migrate: bool = True) -> Iterator[Any]:
     from pos.core.db import open_database
 
     current = settings()
+    if migrate:  # every command that may write; `pos db current` only looks
+        from pos.core.audit import refuse_default_key
+
+        refuse_default_key(current.security.audit_key)
     db = open_database(current.database_url(), busy_timeout_ms=current.database.busy_timeout_ms, migrate=migrate)
     try:
         yield db

@@ -142,14 +142,25 @@ def db_current() -> None:
 def config_check() -> None:
     """Load the configuration and say whether it is valid."""
     current = settings()
+    from pos.core.settings import secret_problems, shown_settings
+
+    problems = secret_problems(current)
+    if problems:
+        for problem in problems:
+            err_console.print(f"[bold red]Configuration error:[/] {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     console.print(f"Configuration OK: terminal {current.terminal.id} at {current.terminal.site_name}; "
-                  f"database {current.database_url()}")
+                  f"database {shown_settings(current)['database']['url'] or current.database_url()}")
 
 
 @config_app.command("show")
 def config_show() -> None:
-    """Print the configuration in effect, as JSON."""
-    console.print_json(settings().model_dump_json())
+    """Print the configuration in effect, as JSON, every secret masked."""
+    import json
+
+    from pos.core.settings import shown_settings
+
+    console.print_json(json.dumps(shown_settings(settings()), default=str))
 
 
 def run() -> None:

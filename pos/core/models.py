@@ -37,6 +37,8 @@ class AuditEntry(SQLModel, table=True):
     details: str = Field(sa_column=Column(Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # Digests of the money rows this act wrote, as JSON [[table, row id, digest], ...]; covered by ``hash``.
+    binds: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class AuditHead(SQLModel, table=True):
@@ -47,6 +49,8 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     last_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     last_hash: str = Field(default="", max_length=64)
+    # HMAC of a fixed label under the audit key (never the key): a process with another key refuses to write.
+    key_fingerprint: Optional[str] = Field(default=None, max_length=64)
 
 
 class Account(SQLModel, table=True):

@@ -298,7 +298,8 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
                  details={"receipt": receipt_number, "txn": txn_id, "total_cents": review.total_cents,
                           "tenders": [t.type for t in review.tenders],
                           "acknowledged": sorted(w.kind for w in review.warnings),
-                          "turnoff_pulled": list(review.turnoff_accounts)})
+                          "turnoff_pulled": list(review.turnoff_accounts)},
+                 binds=_payment_binds(txn_id, drawer.session_id if cash_after is not None else None))
     try:
         uow.commit()
     except IntegrityError:
@@ -467,6 +468,7 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
                                       tendered_cents=None if tender.tendered_cents is None else -tender.tendered_cents,
                                       change_cents=-tender.change_cents, reference=tender.reference,
                                       card_type=tender.card_type, card_last4=tender.card_last4))
+    handed_back = 0
     if original.drawer_session_id:
         handed_back = cash_delta_cents((t.type, t.tendered_cents if t.tendered_cents is not None else t.amount_cents,
                                         t.change_cents) for t in tenders)
@@ -476,10 +478,21 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="payment_voided", operator_id=command.operator_id, approver_id=approved_by,
                  details={"receipt": receipt_number, "voids": original.receipt_number, "txn": txn_id,
-                          "total_cents": -original.total_cents, "reason": reason})
+                          "total_cents": -original.total_cents, "reason": reason},
+                 binds=_payment_binds(txn_id, original.drawer_session_id if original.drawer_session_id and handed_back
+                                      else None))
     uow.commit()
     return PaymentVoided(txn_id, receipt_number, original.receipt_number, -original.total_cents, approved_by, job_id,
                          any(t.type == "cash" for t in tenders))
+
+
+def _payment_binds(txn_id: str, drawer_session_id: str | None) -> list[tuple]:
+    """The rows a posting or a void writes, bound into its audit entry: the cash it moved included."""
+    binds: list[tuple] = [("payment_txn", txn_id), ("payment_line", "txn_id", txn_id),
+                          ("payment_tender", "txn_id", txn_id)]
+    if drawer_session_id:
+        binds.append(("drawer_session", drawer_session_id))
+    return binds
 
 
 def _has_cash(uow: UnitOfWork, txn_id: str) -> bool:

@@ -28,6 +28,7 @@ PERMISSIONS = (
     "prepare_deposits",  # build the bank deposit from verified drawers
 )
 TENDER_TYPES = ("cash", "check", "money_order", "cashiers_check", "card", "ach")
+DEFAULT_AUDIT_KEY = "change-this-audit-key"  # published: the terminal refuses to write under it
 
 
 def user_data_dir() -> Path:
@@ -75,9 +76,30 @@ class SecuritySettings(Section):
     """Shortest PIN for cashiers and CSR IIs."""
     pin_min_digits_lead: int = Field(default=6, ge=4)
     """Shortest PIN for leads, supervisors and admins."""
-    audit_key: str = Field(default="change-this-audit-key", min_length=8)
+    audit_key: str = Field(default=DEFAULT_AUDIT_KEY, min_length=8)
     """Secret for the HMAC-SHA256 chain of the audit trail. Set your own per site; changing it
     later makes `pos audit verify` fail for entries written under the old key."""
+    audit_key_file: str = ""
+    """File holding the audit key instead (one line), readable by the service user only (chmod 600).
+    Every terminal on one database needs the same key. Empty: use audit_key."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _key_from_file(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data.get("audit_key_file"):
+            return data
+        path = Path(str(data["audit_key_file"])).expanduser()
+        try:
+            mode = path.stat().st_mode
+            if mode & 0o077:
+                raise ValueError(f"audit_key_file: {path} may be read by other users (mode {mode & 0o777:o}): "
+                                 f"chmod 600 {path}")
+            key = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(f"audit_key_file: {path} cannot be read: {exc.strerror}") from None
+        if data.get("audit_key") not in (None, DEFAULT_AUDIT_KEY, key):
+            raise ValueError("audit_key and audit_key_file are both set: keep one")
+        return {**data, "audit_key": key}
 
 
 class PrinterSettings(Section):
@@ -476,3 +498,34 @@ def _describe(exc: ValidationError, file: Path | None) -> str:
             where = f"{source} (environment variable {env_name})"
         lines.append(f"{where}: {key}: {reason}")
     return "\n".join(lines)
+
+
+SECRET_MASK = "********"
+
+
+def shown_settings(settings: Settings) -> dict[str, Any]:
+    """The settings as `pos config show` prints them: every secret masked (audit key, ledger token, passwords)."""
+    from sqlalchemy.engine import make_url
+
+    data = settings.model_dump()
+    data["security"]["audit_key"] = SECRET_MASK
+    if data["ledger"].get("token"):
+        data["ledger"]["token"] = SECRET_MASK
+    if data["database"]["url"]:
+        try:
+            url = make_url(data["database"]["url"])
+            if url.password is not None:
+                data["database"]["url"] = url.render_as_string(hide_password=True)
+        except Exception:  # noqa: BLE001 - not a URL: nothing in it to hide, and config check names the problem
+            pass
+    return data
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """Secrets left at their published defaults: the terminal refuses to write with them."""
+    problems = []
+    if settings.security.audit_key == DEFAULT_AUDIT_KEY:
+        problems.append(f"security.audit_key: is still the default {DEFAULT_AUDIT_KEY!r}: set a secret of your own "
+                        "(audit_key, or audit_key_file naming a file only this user may read, or "
+                        "POS_SECURITY__AUDIT_KEY)")
+    return problems

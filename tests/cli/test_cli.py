@@ -76,6 +76,7 @@ def test_audit_verify_catches_a_row_edited_by_hand(config, tmp_path):
     import sqlite3
 
     with sqlite3.connect(tmp_path / "pos.db") as connection:
+        connection.execute("DROP TRIGGER audit_entry_no_update")  # what an examiner with the file can do
         connection.execute("UPDATE audit_entry SET operator_id = 'someone' WHERE seq = 1")
     result = pos("audit", "verify")
     assert result.exit_code == 1

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from pos.core import audit
+from tests.tampering import tamper
 
 
 def write(database, settings, count):
@@ -39,9 +40,8 @@ def test_rolled_back_act_leaves_no_entry_and_no_gap(database, settings):
 
 def test_row_edited_by_hand_is_named(database, settings):
     write(database, settings, 5)
-    with database.unit_of_work() as uow:
+    with tamper(database) as uow:
         uow.execute(text("UPDATE audit_entry SET details = :d WHERE seq = 3"), {"d": '{"n":99}'})
-        uow.commit()
     outcome = check(database, settings)
     assert not outcome.ok
     assert outcome.first_bad_seq == 3
@@ -50,41 +50,37 @@ def test_row_edited_by_hand_is_named(database, settings):
 
 def test_deleted_middle_row_is_named(database, settings):
     write(database, settings, 5)
-    with database.unit_of_work() as uow:
+    with tamper(database) as uow:
         uow.execute(text("DELETE FROM audit_entry WHERE seq = 2"))
-        uow.commit()
     outcome = check(database, settings)
     assert outcome.first_bad_seq == 2 and "missing" in outcome.problem
 
 
 def test_deleted_last_row_is_named(database, settings):
     write(database, settings, 4)
-    with database.unit_of_work() as uow:
+    with tamper(database) as uow:
         uow.execute(text("DELETE FROM audit_entry WHERE seq = 4"))
-        uow.commit()
     outcome = check(database, settings)
     assert outcome.first_bad_seq == 4 and "missing" in outcome.problem
 
 
 def test_rows_swapped_out_of_order_are_named(database, settings):
     write(database, settings, 4)
-    with database.unit_of_work() as uow:
+    with tamper(database) as uow:
         uow.execute(text("UPDATE audit_entry SET seq = 100 WHERE seq = 2"))
         uow.execute(text("UPDATE audit_entry SET seq = 2 WHERE seq = 3"))
         uow.execute(text("UPDATE audit_entry SET seq = 3 WHERE seq = 100"))
-        uow.commit()
     outcome = check(database, settings)
     assert not outcome.ok and outcome.first_bad_seq == 2
 
 
 def test_recomputed_plain_hash_does_not_fool_the_hmac(database, settings):
     write(database, settings, 3)
-    with database.unit_of_work() as uow:
+    with tamper(database) as uow:
         uow.execute(text("UPDATE audit_entry SET kind = 'innocent' WHERE seq = 3"))
         forged = audit.entry_hash("a-guessed-key", seq=3, at="x", terminal_id="T01", operator_id="amy",
                                   approver_id=None, kind="innocent", details="{}", prev_hash="")
         uow.execute(text("UPDATE audit_entry SET hash = :h WHERE seq = 3"), {"h": forged})
-        uow.commit()
     assert check(database, settings).first_bad_seq == 3
 
 
