@@ -57,3 +57,27 @@ def test_a_hang_up_signs_the_cashier_out_and_releases_the_terminal(settings):
     signouts = audit_entries(settings, "signout")
     assert [(e.operator_id, e.details) for e in signouts] == [("amy", {"reason": "hang-up"})]
     assert query_database(settings, "SELECT * FROM terminal_lease") == []
+
+
+async def test_a_second_counter_with_the_same_terminal_id_refuses_to_start(settings, capsys):
+    from pos.core.db import open_database
+    from pos.core.lease import release_lease, take_lease
+    from pos.tui.app import make_app
+    from tests.tui.conftest import SIZE, settle
+
+    database = open_database(settings.database_url(), migrate=False)
+    try:
+        first = take_lease(database, settings)  # the counter already running (this process, alive)
+        second = make_app(settings, database=database, hold_terminal=True)
+        async with second.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for _ in range(100):
+                if not second.is_running:
+                    break
+                await pilot.pause(0.05)
+        assert second.return_code == 1
+        said = " ".join(capsys.readouterr().err.split())
+        assert "Terminal in use: Terminal T01 is already running on" in said and "terminal.id" in said
+        release_lease(database, first)
+    finally:
+        database.dispose()
