@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from drawer.journal import CASH, TenderTotals, add_cash, cash_in_drawer_cents, expected_by_tender, load_journal
 from drawer.sessions import DrawerError, count_total, counts_json, denominations
 from pos.core import audit
+from pos.core.authority import rights
 from pos.core.clock import timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import InputError, PermissionDenied
@@ -205,12 +206,12 @@ def make_paid_out(uow: UnitOfWork, command: MakePaidOut, settings: Settings) -> 
     if amount > cash:
         raise InputError("amount", f"{_money(amount, settings)} is more than the {_money(cash, settings)} cash "
                                    "the drawer should hold")
-    limit = settings.role(role_of(uow, command.operator_id)).paid_out_cents
+    limit = rights(uow, role_of(uow, command.operator_id)).paid_out_cents
     approved_by = None
     if amount > limit:
         approved_by = _approval(uow, settings, command.approver, command.operator_id,
                                 what=f"A paid-out of {_money(amount, settings)}",
-                                limit_of=lambda role: settings.role(role).paid_out_cents, amount=amount)
+                                limit_of=lambda role: rights(uow, role).paid_out_cents, amount=amount)
     return _record(uow, settings, session, "paid_out", amount, reason=label, reason_code=command.reason_code,
                    note=note, approved_by=approved_by, cash_before=cash)
 
@@ -279,7 +280,7 @@ def close_drawer(uow: UnitOfWork, command: CloseDrawer, settings: Settings) -> D
             raise InputError("note", f"is required: the drawer is {words}")
         signed_off_by = _approval(uow, settings, command.approver, command.operator_id,
                                   what=f"A close {_over_short_words(count.over_short_cents, settings)}",
-                                  limit_of=lambda role: settings.role(role).over_short_cents,
+                                  limit_of=lambda role: rights(uow, role).over_short_cents,
                                   amount=abs(count.over_short_cents))
     closed = _close(uow, settings, session, count, retained_cents=command.retained_float_cents,
                     closed_by=command.operator_id, signed_off_by=signed_off_by, note=note, forced=False)
@@ -303,9 +304,9 @@ def force_close(uow: UnitOfWork, command: ForceClose, settings: Settings) -> Dra
     if session.operator_id == supervisor.operator_id:
         raise PermissionDenied("Close your own drawer from the drawer screen, not by force")
     count = _save_count(uow, settings, session, command.count, counted_by=supervisor.operator_id, forced=True)
-    if abs(count.over_short_cents) > settings.role(supervisor.role).over_short_cents:
+    if abs(count.over_short_cents) > rights(uow, supervisor.role).over_short_cents:
         raise PermissionDenied(f"{supervisor.operator_id} may accept an over/short up to "
-                               f"{_money(settings.role(supervisor.role).over_short_cents, settings)} only")
+                               f"{_money(rights(uow, supervisor.role).over_short_cents, settings)} only")
     row = last_count(uow, session.id)
     signed_off = supervisor.operator_id if not count.within_tolerance else None
     closed = _close(uow, settings, session, row, retained_cents=command.retained_float_cents,
@@ -573,7 +574,7 @@ def last_count(uow: UnitOfWork, session_id: str) -> DrawerCount:
 def authorised(uow: UnitOfWork, settings: Settings, credentials: Credentials, permission: str, *,
                 purpose: str) -> OperatorView:
     person = authenticate(uow, credentials, settings, purpose=purpose)
-    if not may(settings, person.role, permission):
+    if not may(uow, person.role, permission):
         raise PermissionDenied(f"{person.operator_id} ({person.role}) may not {permission.replace('_', ' ')}")
     return person
 
@@ -586,7 +587,7 @@ def _approval(uow: UnitOfWork, settings: Settings, approver: Credentials | None,
     person = authenticate(uow, approver, settings, purpose="approval")
     if person.operator_id == operator_id:
         raise PermissionDenied("Nobody approves their own override")
-    if not may(settings, person.role, "approve"):
+    if not may(uow, person.role, "approve"):
         raise PermissionDenied(f"{person.operator_id} ({person.role}) may not approve overrides")
     if limit_of is not None and amount is not None and amount > limit_of(person.role):
         raise PermissionDenied(f"{person.operator_id} may approve up to {_money(limit_of(person.role), settings)} "

@@ -166,7 +166,10 @@ def build_demo(settings: Settings, *, accounts: int = 5000, progress: Callable[[
     from sync.fee_codes import ImportFeeCodes, import_fee_codes
 
     say = progress or (lambda _message: None)
-    database = open_database(settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms)
+    from pos.core.authority import seed_rows
+
+    database = open_database(settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms,
+                             role_seed=seed_rows(settings))
     try:
         with database.reader() as uow:
             if operators.count_operators(uow) > 0:

@@ -30,4 +30,7 @@ def start_counter(settings=None) -> None:  # noqa: ANN001 - pos.core.settings.Se
     except PosError as error:
         sys.stderr.write(f"{error.title}: {error.message}\n")
         raise SystemExit(1) from None
-    make_app(settings).run()
+    app = make_app(settings)
+    app.run()
+    if app.return_code:  # refused to start (the terminal runs elsewhere) or stopped by a hang-up
+        raise SystemExit(app.return_code)

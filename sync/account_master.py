@@ -37,6 +37,7 @@ ON CONFLICT (account_number) DO UPDATE SET
 class ImportAccounts:
     path: Path
     operator_id: str | None = None
+    os_user: str | None = None  # journaled when the terminal's service identity runs the import
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def import_accounts(uow: UnitOfWork, command: ImportAccounts, settings: Settings
         restore_triggers()
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="accounts_imported", operator_id=command.operator_id,
-                 details={"file": path.name, "rows": rows})
+                 details={"file": path.name, "rows": rows,
+                          **({"os_user": command.os_user} if command.os_user else {})})
     uow.commit()
     return AccountsImported(rows, str(command.path))
 

@@ -24,6 +24,7 @@ _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 class ImportFeeCodes:
     path: Path
     operator_id: str | None = None
+    os_user: str | None = None  # journaled when the terminal's service identity runs the import
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def import_fee_codes(uow: UnitOfWork, command: ImportFeeCodes, settings: Setting
             row.fixed_amount_cents, row.active = fee.fixed_amount_cents, fee.active
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="fee_codes_imported", operator_id=command.operator_id,
-                 details={"file": Path(command.path).name, "rows": len(parsed)})
+                 details={"file": Path(command.path).name, "rows": len(parsed),
+                          **({"os_user": command.os_user} if command.os_user else {})})
     uow.commit()
     return FeeCodesImported(len(parsed), str(command.path))

@@ -40,7 +40,7 @@ def make_settings(tmp_path: Path, url: str | None = None, **sections: dict) -> S
     data: dict = {
         "database": {"url": url or f"sqlite:///{tmp_path / 'pos.db'}"},
         "printer": {"backend": "file", "directory": str(tmp_path / "receipts")},
-        "security": {"audit_key": "test-audit-key-0123"},
+        "security": {"audit_key": "test-audit-key-0123", "signin_delay_seconds": 0},  # delay: its own tests
     }
     for name, values in sections.items():
         data.setdefault(name, {}).update(values)

@@ -8,22 +8,26 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pos.cli.common import console, database, emit_json, file_progress, settings, sub_app
+from pos.cli.common import console, database, emit_json, file_progress, operator_or_service, settings, sub_app
 
 app = sub_app("Account master: import the ledger's ACCOUNTS_*.csv, look accounts up.")
 fee_app = sub_app("Fee codes: permits, licenses, citations and other miscellaneous receivables.")
 
 ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV file.")]
-Operator = Annotated[Optional[str], typer.Option("--operator", help="Operator id recorded in the audit trail.")]
+By = Annotated[Optional[str], typer.Option("--by", help="Operator importing by hand (PIN asked; needs import_data). "
+                                                      "Without it the import runs as the terminal's service "
+                                                      "identity, journaled with the operating-system user.")]
 
 
 @app.command("import")
-def import_(file: ExistingFile, *, operator: Operator = None) -> None:
+def import_(file: ExistingFile, *, by: By = None) -> None:
     """Import (upsert) an account CSV. Any bad row refuses the whole file."""
     from sync.account_master import ImportAccounts, import_accounts
 
-    with database() as db, db.unit_of_work() as uow, file_progress("Importing accounts", file.stat().st_size) as p:
-        done = import_accounts(uow, ImportAccounts(file, operator), settings(), on_bytes=p)
+    with database() as db:
+        actor = operator_or_service(db, by, "import_data")
+        with db.unit_of_work() as uow, file_progress("Importing accounts", file.stat().st_size) as p:
+            done = import_accounts(uow, ImportAccounts(file, actor.operator_id, actor.os_user), settings(), on_bytes=p)
     console.print(f"Imported [bold]{done.rows:,}[/] accounts from {file.name}.")
 
 
@@ -66,12 +70,14 @@ def generate(
 
 
 @fee_app.command("import")
-def import_fee_codes(file: ExistingFile, *, operator: Operator = None) -> None:
+def import_fee_codes(file: ExistingFile, *, by: By = None) -> None:
     """Import (upsert) a fee-code CSV: code,description,gl_account,fixed_amount_cents,active."""
     from sync.fee_codes import ImportFeeCodes, import_fee_codes as run_import
 
-    with database() as db, db.unit_of_work() as uow, file_progress("Importing fee codes", file.stat().st_size) as p:
-        done = run_import(uow, ImportFeeCodes(file, operator), settings(), on_bytes=p)
+    with database() as db:
+        actor = operator_or_service(db, by, "import_data")
+        with db.unit_of_work() as uow, file_progress("Importing fee codes", file.stat().st_size) as p:
+            done = run_import(uow, ImportFeeCodes(file, actor.operator_id, actor.os_user), settings(), on_bytes=p)
     console.print(f"Imported [bold]{done.rows:,}[/] fee codes from {file.name}.")
 
 

@@ -42,6 +42,7 @@ def settings():  # noqa: ANN201 - pos.core.settings.Settings
 
 @contextmanager
 def database(*, migrate: bool = True) -> Iterator[Any]:
+    from pos.core.authority import seed_rows
     from pos.core.db import open_database
 
     current = settings()
@@ -49,7 +50,8 @@ def database(*, migrate: bool = True) -> Iterator[Any]:
         from pos.core.audit import refuse_default_key
 
         refuse_default_key(current.security.audit_key)
-    db = open_database(current.database_url(), busy_timeout_ms=current.database.busy_timeout_ms, migrate=migrate)
+    db = open_database(current.database_url(), busy_timeout_ms=current.database.busy_timeout_ms, migrate=migrate,
+                       role_seed=seed_rows(current))
     try:
         yield db
     finally:
@@ -84,6 +86,30 @@ def ask_credentials(by: str, prompt: str = "PIN"):  # noqa: ANN201 - operators.C
 
     pin = typer.prompt(f"{prompt} for {by}", hide_input=True)
     return Credentials(by, pin)
+
+
+def act_as(db: Any, by: str, permission: str, *, kind: str | None = None,
+           details: dict[str, Any] | None = None) -> Any:  # pos.core.identity.Actor
+    """Ask ``by``'s PIN (hidden, never an argument), check it and their role's right; journal ``kind`` as them.
+
+    A wrong PIN counts towards the lock-out like a sign-in's. The act itself runs after, as the returned actor.
+    """
+    from pos.core import identity
+
+    credentials = ask_credentials(by)
+    with db.unit_of_work() as uow:
+        actor = identity.act_as(uow, credentials, permission, settings())
+        if kind is not None:
+            identity.record_act(uow, actor, kind, settings(), details)
+        uow.commit()
+    return actor
+
+
+def operator_or_service(db: Any, by: str | None, permission: str) -> Any:  # pos.core.identity.Actor
+    """``--by``'s operator (PIN and right checked), or, without ``--by``, the terminal's service identity."""
+    from pos.core.identity import service_identity
+
+    return act_as(db, by, permission) if by else service_identity(settings())
 
 
 def emit_json(value: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pos.cli.common import console, emit_json, err_console, settings, sub_app
+from pos.cli.common import act_as, console, database, emit_json, err_console, settings, sub_app
 
 printer_app = sub_app("Receipt printer: status (DLE EOT) and a test page.")
 display_app = sub_app("Customer display: show a test text.")
@@ -55,14 +55,19 @@ def display_test(
     console.print(f"Shown on the customer display ({current.customer_display.port}).")
 
 
-def drawer_kick() -> None:
-    """Open the cash drawer (printer pulse or serial drawer), as a hardware check."""
+def drawer_kick(
+    *,
+    by: Annotated[str, typer.Option("--by", help="Operator opening the drawer (PIN asked; needs kick_drawer).")],
+) -> None:
+    """Open the cash drawer (printer pulse or serial drawer), as a hardware check; journaled with who did it."""
     from pos.core.errors import PosError
     from pos.core.printing import kick_drawer
 
     current = settings()
     if current.cash_drawer.kick == "none":
         raise PosError("No cash drawer is connected (cash_drawer.kick = none)", "Drawer")
+    with database() as db:
+        act_as(db, by, "kick_drawer", kind="drawer_kick", details={"via": "command line"})
     error = kick_drawer(current)
     if error is not None:
         raise PosError(error, "Drawer")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pos.cli import accounts, audit, devices, operators, receipts
+from pos.cli import accounts, audit, devices, operators, receipts, roles
 from pos.cli import drawer as drawer_cli
 from pos.cli.common import PosGroup, console, database, err_console, print_error, settings, state, sub_app
 from pos.core.errors import PosError
@@ -18,6 +18,7 @@ app = typer.Typer(help="pos: the cashiering terminal for utility customer-servic
 db_app = sub_app("Database: migrations.")
 config_app = sub_app("Configuration: check and show what the terminal will use.")
 app.add_typer(operators.app, name="operator")
+app.add_typer(roles.app, name="role")
 app.add_typer(audit.app, name="audit")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(accounts.fee_app, name="feecodes")

@@ -1,4 +1,4 @@
-"""`pos operator …`: add, list, set-pin, unlock, disable."""
+"""`pos operator …`: add, list, set-pin, unlock, disable, and recover (the database owner's way back)."""
 
 from __future__ import annotations
 
@@ -86,3 +86,18 @@ def disable(operator_id: str, *, by: By) -> None:
         with db.unit_of_work() as uow:
             operators.disable_operator(uow, operators.DisableOperator(operator_id, credentials), settings())
     console.print(f"Disabled [bold]{operator_id}[/].")
+
+
+@app.command("recover")
+def recover(operator_id: str) -> None:
+    """Give a locked-out operator a new PIN and unlock them: only for the operating-system user who owns the
+    database (SQLite: the file's owner; PostgreSQL: run with the owner role's URL). Journaled with the OS user."""
+    from pos.core import operators
+    from pos.core.identity import require_owner
+
+    with database() as db:
+        who = require_owner(db)
+        pin = typer.prompt(f"New PIN for {operator_id}", hide_input=True, confirmation_prompt=True)
+        with db.unit_of_work() as uow:
+            operators.recover_operator(uow, operators.RecoverOperator(operator_id, pin, who), settings())
+    console.print(f"Recovered [bold]{operator_id}[/]: unlocked with a new PIN (journaled as {who}).")

@@ -51,9 +51,9 @@ class Database:
         """A read-only transaction; never commits."""
         return UnitOfWork(self.engine)
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration."""
-        upgrade(self.engine)
+    def upgrade(self, *, role_seed: list[dict] | None = None) -> None:
+        """Bring the schema to the newest migration (``role_seed``: the roles a new database starts with)."""
+        upgrade(self.engine, role_seed=role_seed)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -115,11 +115,13 @@ def alembic_config(engine: Engine):  # noqa: ANN201 - alembic type imported lazi
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, role_seed: list[dict] | None = None) -> None:
     from alembic import command
 
+    config = alembic_config(engine)
+    config.attributes["role_seed"] = role_seed
     try:
-        command.upgrade(alembic_config(engine), revision)
+        command.upgrade(config, revision)
     except OperationalError as exc:
         raise DatabaseError(f"database upgrade failed: {exc.orig}") from None
 
@@ -133,8 +135,9 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def open_database(url: str, *, busy_timeout_ms: int = 5000, migrate: bool = True,
-                  progress: Callable[[str], None] | None = None) -> Database:
-    """Open (and by default upgrade) the database at ``url``."""
+                  progress: Callable[[str], None] | None = None, role_seed: list[dict] | None = None) -> Database:
+    """Open (and by default upgrade) the database at ``url``; a new one takes its roles from ``role_seed``
+    (``pos.core.authority.seed_rows(settings)``), else from the built-in defaults."""
     database = Database(url, busy_timeout_ms=busy_timeout_ms)
     try:
         with database.engine.connect() as connection:
@@ -144,5 +147,5 @@ def open_database(url: str, *, busy_timeout_ms: int = 5000, migrate: bool = True
     if migrate:
         if progress:
             progress("upgrading database")
-        database.upgrade()
+        database.upgrade(role_seed=role_seed)
     return database

@@ -23,6 +23,7 @@ class Operator(SQLModel, table=True):
     created_at: str = Field(max_length=40)
     pin_changed_at: str = Field(max_length=40)
     last_signin_at: Optional[str] = Field(default=None, max_length=40)
+    last_failed_at: Optional[str] = Field(default=None, max_length=40)  # the sign-in delay runs from here
 
 
 class AuditEntry(SQLModel, table=True):
@@ -285,3 +286,33 @@ class DrawerCount(SQLModel, table=True):
     counted_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     expected_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     over_short_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class RoleAuthority(SQLModel, table=True):
+    """What a role may do and its limits: seeded from the configuration once, then changed only by an admin."""
+
+    __tablename__ = "role_authority"
+
+    role: str = Field(primary_key=True, max_length=16)
+    may: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of permissions
+    void_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    refund_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    paid_out_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    fee_reversal_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    over_short_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    pin_min_digits: int
+    changed_at: str = Field(max_length=40)
+    changed_by: str = Field(max_length=40)
+
+
+class TerminalLease(SQLModel, table=True):
+    """The one running process that holds a terminal id, and when it last said it is alive."""
+
+    __tablename__ = "terminal_lease"
+
+    terminal_id: str = Field(primary_key=True, max_length=16)
+    host: str = Field(max_length=255)
+    pid: int
+    token: str = Field(max_length=64)
+    taken_at: str = Field(max_length=40)
+    heartbeat_at: str = Field(max_length=40)

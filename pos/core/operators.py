@@ -1,15 +1,17 @@
-"""Operators: adding them, PINs (argon2id), sign-in with lock-out, unlock, disable."""
+"""Operators: adding them, PINs (argon2id), sign-in with a growing delay and lock-out, unlock, recover, disable."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 
-from pos.core import audit
+from pos.core import audit, clock
+from pos.core.authority import rights
 from pos.core.clock import timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import AuthError, InputError, OperatorError, PermissionDenied
@@ -17,7 +19,10 @@ from pos.core.models import Operator
 from pos.core.settings import ROLES, Settings
 
 LEAD_AND_ABOVE = ("lead", "supervisor", "admin")
-WRONG_CREDENTIALS = "Operator id or PIN is not right"
+# One answer for every refused sign-in (unknown id, wrong PIN, locked, disabled, too soon): ids stay secret.
+WRONG_CREDENTIALS = "Operator id or PIN is not right."
+ASK_A_SUPERVISOR = " If this keeps happening, ask a supervisor."
+HINT_AFTER_TRIES = 3
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +43,25 @@ def pin_matches(pin_hash: str, pin: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Verified against when there is no real hash to check, so every refusal costs the same time.
+    return hash_pin("0000000000")
+
+
+def refusal(tries: int = 1) -> AuthError:
+    """The words of every refused sign-in; after a few tries in a row at one prompt, where to turn."""
+    return AuthError(WRONG_CREDENTIALS + (ASK_A_SUPERVISOR if tries >= HINT_AFTER_TRIES else ""))
+
+
+def signin_delay_seconds(failures: int, settings: Settings) -> float:
+    """How long after the last failure the next try is heard: base × 2^(failures-1), capped."""
+    if failures <= 0:
+        return 0.0
+    base = settings.security.signin_delay_seconds
+    return min(base * 2 ** min(failures - 1, 32), settings.security.signin_delay_max_seconds)
+
+
 @dataclass(frozen=True)
 class OperatorView:
     operator_id: str
@@ -47,11 +71,12 @@ class OperatorView:
     disabled: bool
     failed_signins: int
     last_signin_at: str | None
+    may: tuple[str, ...] = ()  # the role's stored rights when signed in, for what a screen offers
 
     @classmethod
-    def of(cls, row: Operator) -> "OperatorView":
+    def of(cls, row: Operator, *, may: tuple[str, ...] = ()) -> "OperatorView":
         return cls(row.operator_id, row.name, row.role, row.locked, row.disabled, row.failed_signins,
-                   row.last_signin_at)
+                   row.last_signin_at, may)
 
 
 # Commands --------------------------------------------------------------------------------------
@@ -97,6 +122,16 @@ class DisableOperator:
 class SignIn:
     operator_id: str
     pin: str
+    tries: int = 1  # tries in a row at this prompt, this one included: only the hint depends on it
+
+
+@dataclass(frozen=True)
+class RecoverOperator:
+    """The owner of the database (checked by the caller) gives a locked-out operator a new PIN."""
+
+    operator_id: str
+    new_pin: str
+    os_user: str
 
 
 @dataclass(frozen=True)
@@ -138,12 +173,13 @@ def check_operator_id(operator_id: str) -> str:
     return value.lower()
 
 
-def check_pin(pin: str, role: str, settings: Settings) -> str:
+def check_pin(pin: str, role: str, uow: UnitOfWork) -> str:
+    """Digits only, at least the role's stored minimum (4 for cashiers, 6 for leads and up unless changed)."""
     if not pin:
         raise InputError("PIN", "is empty")
     if not pin.isascii() or not pin.isdigit():
         raise InputError("PIN", "must be digits only")
-    minimum = settings.security.pin_min_digits_lead if role in LEAD_AND_ABOVE else settings.security.pin_min_digits
+    minimum = rights(uow, role).pin_min_digits
     if len(pin) < minimum:
         raise InputError("PIN", f"must be at least {minimum} digits for the {role} role")
     if len(pin) > 12:
@@ -157,20 +193,21 @@ def check_role(role: str) -> str:
     return role
 
 
-def may(settings: Settings, role: str, permission: str) -> bool:
-    return permission in settings.role(role).may
+def may(uow: UnitOfWork, role: str, permission: str) -> bool:
+    """Whether ``role`` may, by the rights stored in the database (never the configuration's)."""
+    return permission in rights(uow, role).may
 
 
 # Services --------------------------------------------------------------------------------------
 
 
 def sign_in(uow: UnitOfWork, command: SignIn, settings: Settings) -> OperatorSignedIn:
-    """Check the PIN; count failures (they survive restarts) and lock after too many."""
-    row = _authenticate(uow, command.operator_id, command.pin, settings, purpose="sign-in")
+    """Check the PIN; count failures (they survive restarts), slow them down, lock after too many."""
+    row = _authenticate(uow, command.operator_id, command.pin, settings, purpose="sign-in", tries=command.tries)
     row.last_signin_at = timestamp()
     _audit(uow, settings, "signin", row.operator_id)
     uow.commit()
-    return OperatorSignedIn(OperatorView.of(row))
+    return OperatorSignedIn(OperatorView.of(row, may=rights(uow, row.role).may))
 
 
 def sign_out(uow: UnitOfWork, command: SignOut, settings: Settings) -> None:
@@ -186,7 +223,7 @@ def add_operator(uow: UnitOfWork, command: AddOperator, settings: Settings) -> O
     if len(name) > 80:
         raise InputError("name", "is longer than 80 characters")
     role = check_role(command.role)
-    pin = check_pin(command.pin, role, settings)
+    pin = check_pin(command.pin, role, uow)
     existing = uow.session.execute(select(func.count()).select_from(Operator)).scalar_one()
     actor_id: str | None = None
     if existing == 0 and command.by is None:
@@ -213,7 +250,7 @@ def set_pin(uow: UnitOfWork, command: SetPin, settings: Settings) -> OperatorCha
     else:
         actor = _authorize(uow, command.by, "manage_operators", settings)
     row = _require(uow, target_id)
-    check_pin(command.new_pin, row.role, settings)
+    check_pin(command.new_pin, row.role, uow)
     if pin_matches(row.pin_hash, command.new_pin):
         raise InputError("new PIN", "is the same as the current PIN")
     row.pin_hash = hash_pin(command.new_pin)
@@ -252,6 +289,25 @@ def disable_operator(uow: UnitOfWork, command: DisableOperator, settings: Settin
     return OperatorChanged(OperatorView.of(row), "disabled")
 
 
+def recover_operator(uow: UnitOfWork, command: RecoverOperator, settings: Settings) -> OperatorChanged:
+    """The way back from a lock-out: a new PIN, unlocked, journaled as the terminal's service identity with
+    the operating-system user. Only the owner of the database may call this (``identity.require_owner``)."""
+    target_id = check_operator_id(command.operator_id)
+    row = _require(uow, target_id)
+    if row.disabled:
+        raise OperatorError(f"operator {target_id} is disabled for good; add a new operator instead")
+    check_pin(command.new_pin, row.role, uow)
+    row.pin_hash = hash_pin(command.new_pin)
+    row.pin_changed_at = timestamp()
+    row.locked = False
+    row.failed_signins = 0
+    row.last_failed_at = None
+    _audit(uow, settings, "operator_recovered", f"service:{settings.terminal.id}",
+           details={"operator": target_id, "os_user": command.os_user})
+    uow.commit()
+    return OperatorChanged(OperatorView.of(row), "recovered")
+
+
 def list_operators(uow: UnitOfWork) -> list[OperatorView]:
     rows = uow.session.execute(select(Operator).order_by(Operator.operator_id)).scalars()
     return [OperatorView.of(row) for row in rows]
@@ -283,42 +339,54 @@ def _audit(uow: UnitOfWork, settings: Settings, kind: str, operator_id: str | No
                  operator_id=operator_id, approver_id=approver_id, details=details)
 
 
-def _authenticate(uow: UnitOfWork, operator_id: str, pin: str, settings: Settings, *, purpose: str) -> Operator:
-    """Return the operator if the PIN is right; otherwise record the failure, commit it, and refuse."""
+def _authenticate(uow: UnitOfWork, operator_id: str, pin: str, settings: Settings, *, purpose: str,
+                  tries: int = 1) -> Operator:
+    """Return the operator if the PIN is right; otherwise record the failure, commit it, and refuse.
+
+    Every refusal has the same words and costs one argon2 verify, whatever the reason: an unknown id,
+    a disabled or locked operator, a try before the growing delay has passed, or a wrong PIN.
+    """
     wanted = check_operator_id(operator_id)
     if not pin:
         raise InputError("PIN", "is empty")
     row = _find(uow, wanted)
+    moment = clock.now()
+    reason = None
     if row is None:
-        _audit(uow, settings, "signin_failed", wanted, details={"reason": "unknown operator", "for": purpose})
-        uow.commit()
-        raise AuthError(WRONG_CREDENTIALS)
-    if row.disabled:
-        _audit(uow, settings, "signin_failed", wanted, details={"reason": "disabled", "for": purpose})
-        uow.commit()
-        raise AuthError(f"Operator {wanted} is disabled")
-    if row.locked:
-        _audit(uow, settings, "signin_failed", wanted, details={"reason": "locked", "for": purpose})
-        uow.commit()
-        raise AuthError(f"Operator {wanted} is locked after too many failed sign-ins; a supervisor must unlock")
-    if not pin_matches(row.pin_hash, pin):
+        pin_matches(_dummy_hash(), pin)
+        reason = "unknown operator"
+    elif row.disabled or row.locked:
+        pin_matches(row.pin_hash, pin)
+        reason = "disabled" if row.disabled else "locked"
+    elif _too_soon(row, moment, settings):
+        pin_matches(row.pin_hash, pin)
+        reason = "too soon after a failure"
+    elif not pin_matches(row.pin_hash, pin):
         row.failed_signins += 1
-        limit = settings.security.max_failed_signins
+        row.last_failed_at = timestamp(moment)
         _audit(uow, settings, "signin_failed", wanted,
                details={"reason": "wrong PIN", "for": purpose, "failures": row.failed_signins})
-        if row.failed_signins >= limit:
+        if row.failed_signins >= settings.security.max_failed_signins:
             row.locked = True
             _audit(uow, settings, "operator_locked", wanted, details={"failures": row.failed_signins})
-            uow.commit()
-            raise AuthError(f"Operator {wanted} is now locked after {limit} failed sign-ins; "
-                            f"a supervisor must unlock")
         uow.commit()
-        left = limit - row.failed_signins
-        raise AuthError(f"{WRONG_CREDENTIALS}; {left} {'try' if left == 1 else 'tries'} left before lock-out")
+        raise refusal(tries)
+    if reason is not None:
+        _audit(uow, settings, "signin_failed", wanted, details={"reason": reason, "for": purpose})
+        uow.commit()
+        raise refusal(tries)
     if _hasher().check_needs_rehash(row.pin_hash):
         row.pin_hash = hash_pin(pin)
     row.failed_signins = 0
+    row.last_failed_at = None
     return row
+
+
+def _too_soon(row: Operator, moment: datetime, settings: Settings) -> bool:
+    if not row.failed_signins or not row.last_failed_at:
+        return False
+    wait = signin_delay_seconds(row.failed_signins, settings)
+    return moment < datetime.fromisoformat(row.last_failed_at) + timedelta(seconds=wait)
 
 
 def authenticate(uow: UnitOfWork, credentials: Credentials, settings: Settings, *, purpose: str) -> OperatorView:
@@ -337,6 +405,6 @@ def _authorize(uow: UnitOfWork, credentials: Credentials | None, permission: str
     if credentials is None:
         raise PermissionDenied(f"this needs an operator with the {permission} permission")
     actor = _authenticate(uow, credentials.operator_id, credentials.pin, settings, purpose=permission)
-    if not may(settings, actor.role, permission):
+    if not may(uow, actor.role, permission):
         raise PermissionDenied(f"Operator {actor.operator_id} ({actor.role}) may not {permission.replace('_', ' ')}")
     return actor

@@ -13,6 +13,7 @@ from drawer.sessions import DrawerError, current_drawer
 from pos.core import audit
 from pos.core.account_views import AccountView
 from pos.core.accounts import get_account
+from pos.core.authority import rights
 from pos.core.clock import business_date, timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import InputError, PermissionDenied, PosError
@@ -421,7 +422,7 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
         raise PaymentError(f"The batch of receipt {original.receipt_number} is closed: a void is no longer "
                            "possible; a supervisor can post a reversal")
     role = role_of(uow, command.operator_id)
-    authority = settings.role(role)
+    authority = rights(uow, role)
     own = original.operator_id == command.operator_id
     alone = (("void_own" in authority.may and own) or "void_any" in authority.may) \
         and original.total_cents <= authority.void_cents
@@ -434,7 +435,7 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
         approver = authenticate(uow, command.approver, settings, purpose="void approval")
         if approver.operator_id in (command.operator_id, original.operator_id):
             raise PermissionDenied("Nobody approves their own void")
-        approver_authority = settings.role(approver.role)
+        approver_authority = rights(uow, approver.role)
         if "approve" not in approver_authority.may:
             raise PermissionDenied(f"{approver.operator_id} ({approver.role}) may not approve voids")
         if original.total_cents > approver_authority.void_cents:

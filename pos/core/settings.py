@@ -26,6 +26,9 @@ PERMISSIONS = (
     "read_reports",
     "verify_drawers",  # verify closed drawers, force-close a drawer left open
     "prepare_deposits",  # build the bank deposit from verified drawers
+    "import_data",  # import the account master and fee codes by hand (`pos accounts import --by`)
+    "kick_drawer",  # open the cash drawer outside a sale from the command line (a hardware check)
+    "manage_roles",  # change what a role may do and its limits (`pos role set`)
 )
 TENDER_TYPES = ("cash", "check", "money_order", "cashiers_check", "card", "ach")
 DEFAULT_AUDIT_KEY = "change-this-audit-key"  # published: the terminal refuses to write under it
@@ -46,6 +49,10 @@ class Section(BaseModel):
 class TerminalSettings(Section):
     id: str = Field(default="T01", pattern=r"^[A-Z0-9]{1,8}$")
     """Terminal id printed on receipts and used in receipt numbers (T01-000123): 1-8 capitals or digits."""
+    lease_heartbeat_seconds: float = Field(default=10.0, gt=0, le=600)
+    """The running counter says it is alive this often (it holds its terminal id in the database)."""
+    lease_timeout_seconds: float = Field(default=60.0, gt=0)
+    """A counter on another host that has not said it is alive for this long has let its terminal id go."""
     site_name: str = Field(default="Riverbend Water District", min_length=1)
     """Name of the office, shown on screen and on receipt headers."""
     idle_signout_seconds: int = Field(default=300, ge=0)
@@ -72,10 +79,14 @@ class MoneySettings(Section):
 class SecuritySettings(Section):
     max_failed_signins: int = Field(default=5, ge=1)
     """Failed sign-ins in a row that lock an operator until a supervisor unlocks."""
-    pin_min_digits: int = Field(default=4, ge=4)
-    """Shortest PIN for cashiers and CSR IIs."""
-    pin_min_digits_lead: int = Field(default=6, ge=4)
-    """Shortest PIN for leads, supervisors and admins."""
+    pin_min_digits: int = Field(default=4, ge=4, le=12)
+    """Shortest PIN for cashiers and CSR IIs, written into a new database once (then `pos role set`)."""
+    pin_min_digits_lead: int = Field(default=6, ge=4, le=12)
+    """Shortest PIN for leads, supervisors and admins, written into a new database once (then `pos role set`)."""
+    signin_delay_seconds: float = Field(default=0.5, ge=0, le=60)
+    """After a failed sign-in the next try waits this long, doubling with each failure in a row."""
+    signin_delay_max_seconds: float = Field(default=8.0, ge=0, le=600)
+    """The longest wait between sign-in tries, however many failed."""
     audit_key: str = Field(default=DEFAULT_AUDIT_KEY, min_length=8)
     """Secret for the HMAC-SHA256 chain of the audit trail. Set your own per site; changing it
     later makes `pos audit verify` fail for entries written under the old key."""
@@ -293,7 +304,7 @@ class DrawerSettings(Section):
 
 class RoleAuthority(Section):
     may: list[str] = Field(default_factory=list)
-    """What the role may do (see PERMISSIONS in the documented file)."""
+    """What the role may do (see PERMISSIONS in the documented file). Read once, into a new database."""
     void_cents: int = Field(default=0, ge=0)
     """Largest void the role may do alone."""
     refund_cents: int = Field(default=0, ge=0)
@@ -316,17 +327,17 @@ class RoleAuthority(Section):
 
 def _default_authority() -> dict[str, RoleAuthority]:
     return {
-        "cashier": RoleAuthority(may=["take_payments", "void_own"], void_cents=50_000, paid_out_cents=2_000,
+        "cashier": RoleAuthority(may=["take_payments", "void_own"], void_cents=0, paid_out_cents=2_000,
                                  over_short_cents=500),
         "csr2": RoleAuthority(may=["take_payments", "void_own", "manage_batches"], void_cents=100_000,
                               refund_cents=20_000, paid_out_cents=5_000, fee_reversal_cents=2_500,
                               over_short_cents=1_000),
         "lead": RoleAuthority(may=["take_payments", "void_own", "void_any", "approve", "manage_batches",
-                                   "read_reports"], void_cents=500_000, refund_cents=50_000,
+                                   "read_reports", "kick_drawer"], void_cents=500_000, refund_cents=50_000,
                               paid_out_cents=20_000, fee_reversal_cents=10_000, over_short_cents=5_000),
         "supervisor": RoleAuthority(may=["take_payments", "void_own", "void_any", "approve", "manage_batches",
                                          "unlock_operators", "manage_operators", "read_reports",
-                                         "verify_drawers", "prepare_deposits"],
+                                         "verify_drawers", "prepare_deposits", "import_data", "kick_drawer"],
                                     void_cents=10_000_000, refund_cents=500_000, paid_out_cents=100_000,
                                     fee_reversal_cents=100_000, over_short_cents=50_000),
         "admin": RoleAuthority(may=list(PERMISSIONS), void_cents=10_000_000, refund_cents=10_000_000,
@@ -395,7 +406,8 @@ class Settings(BaseSettings):
     drawer: DrawerSettings = DrawerSettings()
     """Cash drawer sessions."""
     authority: dict[str, RoleAuthority] = Field(default_factory=_default_authority)
-    """Authority table: one section per role."""
+    """Authority table: one section per role. It seeds a new database only; after that the database's
+    table rules (`pos role list`, `pos role set`), so this file cannot widen anyone's rights."""
     receipt: ReceiptSettings = ReceiptSettings()
     """Receipt text."""
     ledger: LedgerSettings = LedgerSettings()

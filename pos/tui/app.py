@@ -70,12 +70,16 @@ class PosApp(App[None]):
 
     device_state: reactive[DeviceLine | None] = reactive(None)  # the drawer sensor and any printer fault
 
-    def __init__(self, settings: Settings, *, database: Database | None = None) -> None:
+    def __init__(self, settings: Settings, *, database: Database | None = None,
+                 hold_terminal: bool | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.operator: OperatorView | None = None
         self._database = database
         self._owns_database = database is None
+        # A real counter holds its terminal id (one process per terminal) and signs out on a hang-up.
+        self._hold_terminal = self._owns_database if hold_terminal is None else hold_terminal
+        self._lease_keeper = None
         self._database_lock = threading.Lock()
         self._last_key_at = time.monotonic()
         self._idle_timer: Timer | None = None
@@ -88,27 +92,59 @@ class PosApp(App[None]):
     # The database: opened in a thread once the sign-in screen is up ----------------------------
 
     def on_ready(self) -> None:
+        if self._hold_terminal:
+            _on_hang_up(self._hang_up)
         self.call_after_refresh(self._open_database)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def _open_database(self) -> None:
-        self.connected_database()
+        from pos.core.lease import TerminalBusy
+
+        try:
+            self.connected_database()
+        except TerminalBusy as error:  # another process runs this terminal: this one does not start
+            self.call_from_thread(self.exit, None, 1, f"{error.title}: {error.message}")
 
     def connected_database(self) -> Database:
         """The open database, for worker threads only: waits for it to open, and retries a failed open."""
         with self._database_lock:
             if self._database is None:
+                from pos.core.authority import seed_rows
                 from pos.core.db import open_database
 
                 self._database = open_database(self.settings.database_url(),
-                                               busy_timeout_ms=self.settings.database.busy_timeout_ms)
+                                               busy_timeout_ms=self.settings.database.busy_timeout_ms,
+                                               role_seed=seed_rows(self.settings))
+            if self._hold_terminal and self._lease_keeper is None:  # before anyone signs in here
+                from pos.core.lease import LeaseKeeper, take_lease
+
+                lease = take_lease(self._database, self.settings)
+                self._lease_keeper = LeaseKeeper(self._database, lease, self.settings).start()
             if self._interrupted is None:  # once, before this counter prints anything
                 self._interrupted = _recover_print_jobs(self._database, self.settings)
             return self._database
 
     def on_unmount(self) -> None:
+        if self._lease_keeper is not None:
+            self._lease_keeper.stop()  # the terminal id is free again
+            self._lease_keeper = None
+        if self._hold_terminal:
+            _on_hang_up(None)
         if self._owns_database and self._database is not None:
             self._database.dispose()
+
+    def _hang_up(self, reason: str) -> None:
+        """The window closed or the process was told to stop: sign the operator out (journaled), then exit."""
+        operator, self.operator = self.operator, None
+        if operator is not None:
+            from pos.core.operators import SignOut, sign_out
+
+            try:
+                with self.connected_database().unit_of_work() as uow:  # now, not in a worker: the process ends
+                    sign_out(uow, SignOut(operator.operator_id, reason), self.settings)
+            except PosError:
+                pass  # the database is gone too; the process still ends
+        self.exit(return_code=1)
 
     # Signing in and out ------------------------------------------------------------------------
 
@@ -380,9 +416,23 @@ def _duration(seconds: int) -> str:
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
-def make_app(settings: Settings, *, database: Database | None = None) -> PosApp:
-    """The counter for ``settings``; tests may hand over a database that is already open."""
-    return PosApp(settings, database=database)
+def make_app(settings: Settings, *, database: Database | None = None, hold_terminal: bool | None = None) -> PosApp:
+    """The counter for ``settings``; tests may hand over a database that is already open (and then the app
+    holds no terminal lease and leaves signals alone unless ``hold_terminal``)."""
+    return PosApp(settings, database=database, hold_terminal=hold_terminal)
+
+
+def _on_hang_up(handler) -> None:  # noqa: ANN001 - (reason) -> None, or None to restore the defaults
+    """SIGHUP (the terminal window closed) and SIGTERM call ``handler`` on the app's event loop."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for number, reason in ((signal.SIGHUP, "hang-up"), (signal.SIGTERM, "terminated")):
+        if handler is None:
+            loop.remove_signal_handler(number)
+        else:
+            loop.add_signal_handler(number, handler, reason)
 
 
 def _recover_print_jobs(database: Database, settings: Settings) -> list[str]:

@@ -64,9 +64,17 @@ def test_printer_test_refuses_a_printer_with_its_cover_open(tmp_path, monkeypatc
     assert result.exit_code == 1 and "cover is open" in result.stderr
 
 
+def kick_as_admin():
+    """`pos drawer kick` is an operator's act: an admin is added, then opens the drawer with their PIN."""
+    added = runner.invoke(app, ["operator", "add", "boss", "--name", "Boss", "--role", "admin"],
+                          input="909192\n909192\n")
+    assert added.exit_code == 0, added.output
+    return runner.invoke(app, ["drawer", "kick", "--by", "boss"], input="909192\n")
+
+
 def test_drawer_kick_pulses_the_printer(tmp_path, monkeypatch, sim):
     configure(tmp_path, monkeypatch, printer_section(sim))
-    result = runner.invoke(app, ["drawer", "kick"])
+    result = kick_as_admin()
     assert result.exit_code == 0, result.output
     sim.wait_quiet()
     assert b"\x1bp\x00\x32\x64" in sim.printed
@@ -74,7 +82,7 @@ def test_drawer_kick_pulses_the_printer(tmp_path, monkeypatch, sim):
 
 def test_drawer_kick_without_a_printer_says_to_use_the_key(tmp_path, monkeypatch):
     configure(tmp_path, monkeypatch, '[printer]\nbackend = "none"\n')
-    result = runner.invoke(app, ["drawer", "kick"])
+    result = kick_as_admin()
     assert result.exit_code == 1 and "open it with its key" in result.stderr
 
 

@@ -85,22 +85,26 @@ def test_unknown_operator_fails_with_the_same_message_and_is_audited(staffed, se
 
 def test_five_failures_lock_the_operator_and_the_count_survives_a_restart(staffed, settings):
     for attempt in range(4):
-        with pytest.raises(AuthError, match=f"{4 - attempt} tr"):
+        with pytest.raises(AuthError, match=r"^Operator id or PIN is not right\.$"):
             sign_in(staffed, settings, "amy", "9999")
     staffed.engine.dispose()  # a restart: nothing is kept in memory
-    with pytest.raises(AuthError, match="now locked after 5 failed sign-ins"):
+    with pytest.raises(AuthError, match=r"^Operator id or PIN is not right\.$"):
         sign_in(staffed, settings, "amy", "9999")
-    with pytest.raises(AuthError, match="is locked"):
+    with pytest.raises(AuthError, match=r"^Operator id or PIN is not right\.$"):
         sign_in(staffed, settings, "amy", "1357")  # even the right PIN
     assert "operator_locked" in kinds(staffed, operator_id="amy")
+    with staffed.reader() as uow:
+        assert next(o for o in operators.list_operators(uow) if o.operator_id == "amy").locked
 
 
 def test_lock_threshold_comes_from_configuration(staffed, tmp_path, settings):
     strict = settings.model_copy(update={"security": settings.security.model_copy(update={"max_failed_signins": 2})})
     with pytest.raises(AuthError):
         sign_in(staffed, strict, "amy", "9999")
-    with pytest.raises(AuthError, match="now locked"):
+    with pytest.raises(AuthError):
         sign_in(staffed, strict, "amy", "9999")
+    with staffed.reader() as uow:
+        assert next(o for o in operators.list_operators(uow) if o.operator_id == "amy").locked
 
 
 def test_supervisor_unlocks_and_the_operator_signs_in_again(staffed, settings):
@@ -131,8 +135,9 @@ def test_unlock_with_a_wrong_supervisor_pin_counts_against_the_supervisor(staffe
 def test_disabled_operator_cannot_sign_in(staffed, settings):
     with staffed.unit_of_work() as uow:
         operators.disable_operator(uow, DisableOperator("amy", BOSS), settings)
-    with pytest.raises(AuthError, match="disabled"):
+    with pytest.raises(AuthError, match=r"^Operator id or PIN is not right\.$"):
         sign_in(staffed, settings, "amy", "1357")
+    assert kinds(staffed, kind="signin_failed")[-1:] == ["signin_failed"]
 
 
 def test_operator_changes_own_pin_with_the_current_one(staffed, settings):

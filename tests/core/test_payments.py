@@ -170,12 +170,14 @@ def test_bad_lines_and_tenders_are_named_and_nothing_posts(counter, settings, li
     assert scalar(counter, "SELECT count(*) FROM payment_txn") == 0
 
 
-def test_cashier_voids_own_payment_within_the_limit(counter, settings):
+def test_cashier_voids_own_payment_with_a_supervisors_approval(counter, settings):
     account = active(counter)
     posted = post(counter, settings, [LineEntry(1500, account.account_number)], [TenderEntry("cash", 2000)])
+    with counter.unit_of_work() as uow, pytest.raises(PermissionDenied, match="needs a lead's or supervisor's"):
+        void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "keyed wrong"), settings)
     with counter.unit_of_work() as uow:
-        voided = void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "keyed wrong"),
-                              settings)
+        voided = void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "keyed wrong",
+                                               Credentials("sam", "456789")), settings)
     assert (voided.receipt_number, voided.voided_receipt_number, voided.total_cents) == ("T01-000002", "T01-000001",
                                                                                          -1500)
     with counter.reader() as uow:
@@ -189,14 +191,15 @@ def test_voiding_twice_is_refused(counter, settings):
     account = active(counter)
     posted = post(counter, settings, [LineEntry(1500, account.account_number)], [TenderEntry("cash", 1500)])
     with counter.unit_of_work() as uow:
-        void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account"), settings)
+        void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account",
+                                      Credentials("sam", "456789")), settings)
     with counter.unit_of_work() as uow, pytest.raises(PaymentError, match="already voided by receipt T01-000002"):
         void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "again"), settings)
 
 
 def test_void_above_the_cashier_limit_needs_a_supervisor_and_names_the_approver(counter, settings):
     account = active(counter)
-    big = 60_000  # the cashier's void limit is $500.00
+    big = 60_000  # a cashier voids nothing alone
     posted = post(counter, settings, [LineEntry(big, account.account_number)], [TenderEntry("cash", big)],
                   acknowledged={"overpayment"})
     command = VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "customer changed mind")

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from drawer.sessions import OpenDrawer, open_drawer
+from pos.core.operators import Credentials
 from pos.core.payments import LineEntry, PostPayment, Reprint, VoidPayment, post_payment, reprint, void_payment
 from pos.core.printing import print_waiting, receipt_text, recover_interrupted, reprint_unknown, waiting_jobs
 from pos.core.tenders import TenderEntry
@@ -124,8 +125,8 @@ def test_reprint_says_reprint_and_a_void_prints_a_void_slip(counter):
     with database.unit_of_work() as uow:
         reprint(uow, Reprint(posted.receipt_number, "amy"), settings)
     with database.unit_of_work() as uow:
-        voided = void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account"),
-                              settings)
+        voided = void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account",
+                                               Credentials("lena", "345678")), settings)  # a lead approves
     with database.reader() as uow:
         assert "REPRINT" in receipt_text(uow, posted.receipt_number, settings, reprint=True)
         slip = receipt_text(uow, voided.receipt_number, settings)

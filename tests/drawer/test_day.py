@@ -313,7 +313,8 @@ def test_deposit_from_two_verified_drawers_lists_cash_and_checks(day, settings, 
 def test_a_voided_cash_payment_with_change_leaves_the_expected_cash_where_it_was(day, settings):
     posted = pay(day, settings, 2550, TenderEntry("cash", 3000))
     pay(day, settings, 4000, TenderEntry("check", 4000, "1001"))
-    run(day, void_payment, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "keyed twice"), settings)
+    run(day, void_payment, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "keyed twice", LENA),
+        settings)
     saved = count_all(day, settings, FLOAT, items=[CountItem("check", "1001", 4000)])
     cash = next(t for t in saved.tenders if t.tender == "cash")
     assert (cash.payments_cents, cash.change_cents, cash.voids_cents, cash.expected_cents) == (3000, 450, 2550, 20000)

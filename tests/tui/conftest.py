@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import unicodedata
@@ -11,7 +12,7 @@ import pytest
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerState
+from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from pos.core.settings import Settings
 from pos.demo import build_demo
@@ -80,6 +81,8 @@ async def settle(pilot: Pilot) -> None:
             try:
                 await worker.wait()
             except WorkerCancelled:  # an exclusive worker (the printer poll) replaced by a newer one
+                pass
+            except WorkerFailed:  # a refusal that ended while awaited here: the app shows it, tests read that
                 pass
         await pilot.pause()
         if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in pilot.app.workers):
@@ -173,6 +176,21 @@ def open_drawer_for(settings: Settings, operator_id: str = "amy") -> None:
         database.dispose()
 
 
+def let_cashiers_void_alone(settings: Settings, up_to_cents: int) -> None:
+    """The site's admin lets cashiers void their own payments alone up to a limit (by default they may not)."""
+    from pos.core.authority import SetRole, set_role
+    from pos.core.db import open_database
+    from pos.core.operators import Credentials
+
+    database = open_database(settings.database_url(), migrate=False)
+    try:
+        with database.unit_of_work() as uow:
+            set_role(uow, SetRole("cashier", Credentials("ada", "567890"), limits={"void_cents": up_to_cents}),
+                     settings)
+    finally:
+        database.dispose()
+
+
 def accounts_where(settings: Settings, condition: str, count: int = 1) -> list[tuple]:
     """(account_number, balance_cents, past_due_cents) of accounts matching ``condition``, in number order."""
     rows = query_database(settings, "SELECT account_number, balance_cents, past_due_cents FROM account "
@@ -238,7 +256,9 @@ async def signed_in(pilot: Pilot, operator_id: str = "amy") -> None:
     from pos.tui.screens.signin import SignInScreen
 
     await settle(pilot)
-    [(name, role)] = query_database(pilot.app.settings,
-                                    f"SELECT name, role FROM operator WHERE operator_id = '{operator_id}'")
-    pilot.app.post_message(SignInScreen.SignedIn(OperatorView(operator_id, name, role, False, False, 0, None)))
+    [(name, role, may)] = query_database(pilot.app.settings,
+                                         "SELECT o.name, o.role, r.may FROM operator o JOIN role_authority r "
+                                         f"ON r.role = o.role WHERE o.operator_id = '{operator_id}'")
+    pilot.app.post_message(SignInScreen.SignedIn(OperatorView(operator_id, name, role, False, False, 0, None,
+                                                              tuple(json.loads(may)))))
     await settle(pilot)

@@ -9,8 +9,9 @@ from pos.core.db import open_database
 from pos.core.scanline import make_scan_line
 from pos.tui.app import make_app
 from pos.tui.screens.close_drawer import CloseDrawerScreen
-from tests.tui.conftest import (ORDINARY, SIZE, accounts_where, audit_entries, burst, notifications,
-                                open_drawer_for, post_cash_payment, query_database, screen_words, settle, signed_in)
+from tests.tui.conftest import (ORDINARY, SIZE, accounts_where, audit_entries, burst, let_cashiers_void_alone,
+                                notifications, open_drawer_for, post_cash_payment, query_database, screen_words,
+                                settle, signed_in)
 
 # The count sheet's order: bills 100 50 20 10 5 2 1, coins 1.00 .50 .25 .10 .05 .01, rolls 10 5 2 .50.
 SHEET = ["bill:10000", "bill:5000", "bill:2000", "bill:1000", "bill:500", "bill:200", "bill:100", "coin:100",
@@ -84,6 +85,7 @@ async def test_a_whole_scripted_day_through_the_keyboard_gives_every_closeout_fi
     recount and a lead's sign-off: every figure of the Z report is what the day adds up to; the Z report
     prints on the (file) receipt printer at the close, and F11 keeps it as a PDF."""
     settings = demo_settings_for(drawer={"reports_dir": str(tmp_path / "reports")})
+    let_cashiers_void_alone(settings, 50_000)
     accounts = accounts_where(settings, ORDINARY, 30)
     float_counts = {"bill:2000": 5, "bill:1000": 5, "bill:500": 4, "bill:100": 15, "coin:25": 60}  # $200.00
     async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:

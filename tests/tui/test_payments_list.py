@@ -14,6 +14,7 @@ from tests.tui.conftest import (
     accounts_where,
     audit_entries,
     burst,
+    let_cashiers_void_alone,
     notifications,
     open_drawer_for,
     post_cash_payment,
@@ -60,6 +61,7 @@ async def test_payments_are_listed_newest_first_and_a_scanned_receipt_finds_one(
 
 
 async def test_a_cashier_voids_her_own_payment_once(settings):
+    let_cashiers_void_alone(settings, 50_000)
     open_drawer_for(settings)
     [(number, _, _)] = accounts_where(settings, ORDINARY)
     receipt = post_cash_payment(settings, number, 2500)
@@ -86,10 +88,10 @@ async def test_a_cashier_voids_her_own_payment_once(settings):
     assert entry.details["voids"] == receipt and entry.details["reason"] == "keyed to the wrong account"
 
 
-async def test_a_void_above_the_cashiers_limit_asks_a_lead_for_approval(settings):
+async def test_a_cashiers_void_asks_a_lead_for_approval_by_default(settings):
     open_drawer_for(settings)
     [(number, _, _)] = accounts_where(settings, ORDINARY)
-    receipt = post_cash_payment(settings, number, 60000, acknowledged=("overpayment",))
+    receipt = post_cash_payment(settings, number, 2500)
     async with make_app(settings).run_test(size=SIZE) as pilot:
         await open_the_list(pilot)
         await give_a_reason(pilot)

@@ -61,7 +61,8 @@ async def test_wrong_pin_shows_the_reason_and_clears_the_pin(settings):
 
         screen = pilot.app.screen
         assert isinstance(screen, SignInScreen)
-        assert "Operator id or PIN is not right; 4 tries left before lock-out" in screen_words(pilot)
+        assert "Operator id or PIN is not right." in screen_words(pilot)
+        assert "tries left" not in screen_words(pilot)  # nothing tells whether the id exists
         assert screen.query_one("#pin").value == ""
         assert screen.focused is screen.query_one("#pin")
         assert ("error", "Sign-in refused") in [(severity, title) for severity, title, _ in notifications(pilot)]
@@ -84,9 +85,21 @@ async def test_five_wrong_pins_lock_the_operator(settings):
         await burst(pilot, *"1234", "enter")  # the right PIN no longer helps
 
         assert isinstance(pilot.app.screen, SignInScreen)
-        assert "is locked after too many failed sign-ins" in message_line(pilot)
+        assert message_line(pilot) == ("Operator id or PIN is not right. If this keeps happening, ask a "
+                                       "supervisor.")  # the same words as for an unknown id
     assert [e.operator_id for e in audit_entries(settings, "operator_locked")] == ["amy"]
     assert query_locked(settings, "amy")
+
+
+async def test_an_unknown_id_reads_like_a_wrong_pin_and_repeated_tries_get_the_hint(settings):
+    async with make_app(settings).run_test(size=SIZE, notifications=False) as pilot:
+        await burst(pilot, *"nobody", "enter", *"1234", "enter")
+        first = message_line(pilot)
+        await burst(pilot, *"1234", "enter")
+        await burst(pilot, *"1234", "enter")
+
+        assert first == "Operator id or PIN is not right."
+        assert message_line(pilot) == "Operator id or PIN is not right. If this keeps happening, ask a supervisor."
 
 
 async def test_empty_operator_id_is_refused_naming_the_field(settings):

@@ -175,8 +175,7 @@ async def test_a_wrong_pin_verifies_nothing_and_says_why(site):
 
         assert drawer_row(settings, "carl")[3] is None
         assert "Not verified: Operator id or PIN is not right" in screen_words(pilot)
-        assert ("error", "Sign-in refused", "Operator id or PIN is not right; 4 tries left before lock-out") \
-            in notifications(pilot)
+        assert ("error", "Sign-in refused", "Operator id or PIN is not right.") in notifications(pilot)
 
 
 async def test_a_supervisor_force_closes_a_drawer_left_open_with_her_own_count(site):

@@ -31,6 +31,7 @@ class SignInScreen(CounterScreen):
     def __init__(self) -> None:
         super().__init__()
         self._signing_in = False
+        self._tries = 0  # in a row at this screen, for the hint to ask a supervisor (the same for every id)
 
     def compose(self) -> ComposeResult:
         terminal = self.app.settings.terminal
@@ -60,16 +61,17 @@ class SignInScreen(CounterScreen):
         if self._signing_in:
             return
         self._signing_in = True
+        self._tries += 1
         self._say("Signing in…", "-info")
-        self._sign_in(operator_id.value, pin.value)
+        self._sign_in(operator_id.value, pin.value, self._tries)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
-    def _sign_in(self, operator_id: str, pin: str) -> None:
+    def _sign_in(self, operator_id: str, pin: str, tries: int) -> None:
         from pos.core.operators import SignIn, sign_in
 
         database = self.app.connected_database()
         with database.unit_of_work() as uow:
-            signed_in = sign_in(uow, SignIn(operator_id, pin), self.app.settings)
+            signed_in = sign_in(uow, SignIn(operator_id, pin, tries), self.app.settings)
         self.post_message(self.SignedIn(signed_in.operator))
 
     @on(SignedIn)
@@ -94,6 +96,7 @@ class SignInScreen(CounterScreen):
 
     def reset(self, message: str = "") -> None:
         """Empty both fields and show ``message`` (for example why the last operator was signed out)."""
+        self._tries = 0
         self.query_one("#operator-id", Input).clear()
         self.query_one("#pin", Input).clear()
         self._say(message, "-info")

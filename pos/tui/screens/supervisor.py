@@ -333,9 +333,7 @@ class SupervisorScreen(CounterScreen):
 
     def _permitted(self, permission: str) -> bool:
         """Whether the signed-in operator may; if not, say so (nothing is asked, nothing changes)."""
-        from pos.core.operators import may  # loaded by the sign-in already; kept off the app's start
-
-        if may(self.settings, self.operator.role, permission):
+        if permission in self.operator.may:  # the stored rights read at sign-in; the services check again
             return True
         role = ROLE_LABELS.get(self.operator.role, self.operator.role).lower()
         self._refused(f"{self.operator.name} ({role}) may not {WHAT[permission]}: a supervisor signs in to do it.",
