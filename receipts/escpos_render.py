@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from receipts.errors import PrinterError
 from receipts.layout import LayoutLine, display_width, layout_lines
 from receipts.model import Receipt
-from receipts.printers import kick_bytes
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
@@ -29,18 +28,15 @@ def render_escpos(
     columns: int,
     *,
     profile: str = "default",
-    kick_drawer: tuple[int, int, int] | None = None,
     symbol: str = "$",
 ) -> bytes:
-    """The receipt as ESC/POS bytes: initialise, optional drawer pulse, the layout, barcode, cut.
+    """The receipt as ESC/POS bytes: initialise, the layout, barcode, cut; never a drawer pulse.
 
-    ``kick_drawer`` is ``(pin, on_ms, off_ms)``. Characters the printer's code pages cannot hold
+    Characters the printer's code pages cannot hold
     print as ``?``. Raises ``PrinterError`` for a profile python-escpos does not know.
     """
     printer = escpos_dummy(profile)
     printer.hw("INIT")
-    if kick_drawer is not None:
-        printer._raw(kick_bytes(*kick_drawer))
     encodable = EncodableText(printer)
     bold = double_height = False
     for line in layout_lines(receipt, columns, symbol=symbol):

@@ -47,13 +47,11 @@ class PrintJobView:
 
 @dataclass(frozen=True)
 class JobPrinted:
-    """What one pass over a job did: printed, or why it is still waiting; and whether the drawer opened."""
+    """What one pass over a job did: printed, or why it is still waiting. A print job never opens the drawer."""
 
     job: PrintJobView
     printed: bool
     error: str | None
-    drawer_opened: bool
-    drawer_error: str | None
     held: bool = False  # nothing was sent: the printer is in a fault or unreachable; it prints when ready
     unknown: bool = False  # sent but not confirmed: a person checks the printer and asks for a reprint
     warning: str | None = None  # printed, but the printer wants attention (paper near end)
@@ -145,32 +143,34 @@ def has_retried_jobs(database: Database, settings: Settings) -> bool:
         return bool(waiting_jobs(uow, settings, statuses=RETRIED))
 
 
-def print_waiting(database: Database, settings: Settings, printer: ReceiptPrinter | None = None,
-                  drawer: CashDrawer | None = None) -> list[JobPrinted]:
+def print_waiting(database: Database, settings: Settings, printer: ReceiptPrinter | None = None
+                  ) -> list[JobPrinted]:
     """Print every held, failed or pending job of this terminal, oldest first, each at most once.
 
-    Stops at the first job that does not print. A job is sent only to a printer that reports no
-    fault; one sent but not confirmed becomes ``unknown`` and is never sent again by itself. A job's
-    cash drawer opens with its first attempt only, so a retry never opens the drawer again.
+    A job is sent only to a printer that reports no fault; one sent but not confirmed becomes
+    ``unknown`` and is never sent again by itself. The pass stops at a fault of the printer itself
+    (paper out, cover open, unreachable, a write that failed), which would stop every job behind it;
+    a job that fails for its own reason (it cannot be rendered, or its outcome is unknown) is left
+    waiting and the jobs behind it are still tried. Nothing here opens the cash drawer: a cash
+    payment's drawer opens at once with ``open_drawer_for_payment``, never with its receipt.
     """
     printer = printer if printer is not None else printer_for(settings)
     if printer is None:
         return []
     with _queue_lock:
-        return _print_jobs(database, settings, printer, drawer)
+        return _print_jobs(database, settings, printer)
 
 
-def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter, drawer: CashDrawer | None
-                ) -> list[JobPrinted]:
+def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter) -> list[JobPrinted]:
     outcomes: list[JobPrinted] = []
     with database.reader() as uow:
         jobs = waiting_jobs(uow, settings, statuses=RETRIED)
     for job in jobs:
         if not _claim(database, job):
             continue  # another process of this terminal took it after we read the list
-        outcome = _send_claimed(database, settings, printer, drawer, job)
+        outcome, printer_level = _send_claimed(database, settings, printer, job)
         outcomes.append(outcome)
-        if outcome.error is not None:
+        if printer_level:
             break
     return outcomes
 
@@ -189,39 +189,46 @@ def _claim(database: Database, job: PrintJobView) -> bool:
     return bool(claimed)
 
 
-def _send_claimed(database: Database, settings: Settings, printer: ReceiptPrinter, drawer: CashDrawer | None,
-                  job: PrintJobView) -> JobPrinted:
-    drawer_opened, drawer_error = False, None
-    held = unknown = sending = False
+def _send_claimed(database: Database, settings: Settings, printer: ReceiptPrinter, job: PrintJobView
+                  ) -> tuple[JobPrinted, bool]:
+    """Send one claimed job; returns what happened and whether it was the printer's fault (stop the pass)."""
+    held = unknown = sending = printer_level = False
     warning = error = None
     status = "printed"
     try:
-        with database.reader() as uow:
-            txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
-            receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
-        if job.attempts == 0 and receipt.opens_drawer:
-            drawer_opened, drawer_error = _open_drawer(settings, printer, drawer)
-        copies = settings.receipt.copies if job.kind == "receipt" else 1
-        escpos, text = render_job(replace(receipt, copies=copies), columns=paper_columns(settings),
-                                  profile=settings.printer.profile, symbol=settings.money.currency_symbol)
+        try:
+            with database.reader() as uow:
+                escpos, text = _render_claimed(uow, settings, job)
+        except Exception as broken:  # noqa: BLE001 - this job's own problem: the jobs behind it still print
+            message = getattr(broken, "message", None) or repr(broken)
+            _finish(database, job, "failed", f"cannot be laid out for the printer: {message}"[:300])
+            return JobPrinted(job, False, f"{job.receipt_number} cannot be laid out for the printer: {message}"), False
         sending = True
         after = printer.send(f"{job.receipt_number}-{job.kind}-{job.job_id[:8]}", escpos, text)
         warning = after.warning if after is not None else None
     except PrinterFault as fault:
-        held, status, error = True, "held", fault.message
+        held, status, error, printer_level = True, "held", fault.message, True
     except JobOutcomeUnknown as lost:
         unknown, status, error = True, "unknown", lost.message
     except PrinterError as failure:
-        status, error = "failed", failure.message
+        status, error, printer_level = "failed", failure.message, True
     except BaseException as crash:
         # Anything else (a bug, a locked database, Ctrl-C): a job that may have reached the printer
         # becomes unknown (offered for REPRINT); one that did not goes back to waiting as it was.
         _finish(database, job, "unknown" if sending else job.status, f"interrupted: {crash!r}"[:300],
-                attempts=None if sending or drawer_opened else job.attempts)
+                attempts=None if sending else job.attempts)
         raise
     _finish(database, job, status, (error or warning or "")[:300] or None)
-    return JobPrinted(job, error is None, error, drawer_opened, drawer_error, held=held, unknown=unknown,
-                      warning=warning)
+    return JobPrinted(job, error is None, error, held=held, unknown=unknown, warning=warning), printer_level
+
+
+def _render_claimed(uow: UnitOfWork, settings: Settings, job: PrintJobView) -> tuple[bytes, str]:
+    """The job's ESC/POS bytes and text: every copy of a receipt, one void slip, or one reprint."""
+    txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
+    receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
+    copies = settings.receipt.copies if job.kind == "receipt" else 1
+    return render_job(replace(receipt, copies=copies), columns=paper_columns(settings),
+                      profile=settings.printer.profile, symbol=settings.money.currency_symbol)
 
 
 def _finish(database: Database, job: PrintJobView, status: str, last_error: str | None, *,
@@ -261,6 +268,35 @@ def reprint_unknown(database: Database, settings: Settings, receipt_number: str,
     with database.unit_of_work() as uow:
         reprint(uow, Reprint(receipt_number, operator_id), settings)  # also marks the unknown copy reprinted
     return print_waiting(database, settings)
+
+
+@dataclass(frozen=True)
+class DrawerKick:
+    """What the drawer did for one payment or void, told to the cashier at once."""
+
+    receipt_number: str
+    needed: bool  # cash moved and a drawer is connected (cash_drawer.kick is not "none")
+    opened: bool  # the pulse reached the printer's drawer port or the serial drawer
+    error: str | None = None  # why it could not be delivered: the cashier opens the drawer for this payment
+
+    @property
+    def failed(self) -> bool:
+        return self.needed and not self.opened
+
+
+def open_drawer_for_payment(settings: Settings, receipt_number: str, has_cash: bool, *,
+                            printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None) -> DrawerKick:
+    """Open the cash drawer for a payment (or void) that moved cash, right after it is committed. Never raises.
+
+    Only the drawer pulse is sent, on its own, whatever receipts wait for the printer: a printer out
+    of paper or with its cover open still opens its drawer (a real-time pulse). When the pulse cannot
+    be delivered (the printer is unreachable or in an error, the serial drawer is absent) ``error``
+    says why, and the cashier opens the drawer for this payment (``drawer.day.open_for_payment``).
+    """
+    if not has_cash or (settings.cash_drawer.kick == "none" and drawer is None):
+        return DrawerKick(receipt_number, needed=False, opened=False)
+    opened, error = _open_drawer(settings, printer, drawer)
+    return DrawerKick(receipt_number, needed=True, opened=opened, error=error)
 
 
 def kick_drawer(settings: Settings, printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None

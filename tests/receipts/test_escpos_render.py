@@ -51,18 +51,9 @@ def test_every_text_line_of_the_layout_is_in_the_escpos_output():
         assert row.encode("ascii") + b"\n" in out
 
 
-@pytest.mark.parametrize(("pin", "on_ms", "off_ms", "pulse"), [
-    (2, 100, 200, b"\x1bp\x00\x32\x64"),
-    (5, 100, 200, b"\x1bp\x01\x32\x64"),
-    (2, 3, 510, b"\x1bp\x00\x02\xff"),
-])
-def test_drawer_pulse_uses_the_pin_and_timing_in_two_millisecond_units(pin, on_ms, off_ms, pulse):
-    out = render_escpos(split_payment(), 42, kick_drawer=(pin, on_ms, off_ms))
-    assert out.startswith(ESC + b"@" + pulse)
-
-
-def test_no_drawer_pulse_unless_asked():
+def test_a_receipt_never_carries_a_drawer_pulse():
     assert ESC + b"p" not in render_escpos(split_payment(), 42)
+    assert ESC + b"p" not in render_escpos(void_slip(), 42)
 
 
 def test_unencodable_characters_print_as_question_marks_instead_of_crashing():
@@ -90,6 +81,6 @@ def test_an_unknown_printer_profile_is_a_printer_error_naming_it():
 
 
 def test_rendering_writes_nothing_to_stdout_or_stderr(capfd):
-    render_escpos(split_payment(), 42, kick_drawer=(2, 100, 200))
+    render_escpos(split_payment(), 42)
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
