@@ -338,6 +338,7 @@ class DeviceState:
 def device_states(settings: Settings, printer: ReceiptPrinter | None = None) -> list[DeviceState]:
     """Every counter device with its live state where it can be asked; never raises."""
     states = []
+    status: PrinterStatus | None = None
     try:
         printer = printer if printer is not None else printer_for(settings)
     except PrinterError as error:
@@ -354,11 +355,7 @@ def device_states(settings: Settings, printer: ReceiptPrinter | None = None) -> 
         states.append(DeviceState("cash drawer", "opened by key", "not connected", True))
     else:
         where = f"pin {drawer.pin} of the printer" if drawer.kick == "printer" else f"serial {drawer.serial_port}"
-        opened = None
-        if drawer.kick == "printer" and printer is not None and drawer.sensor != "none":
-            opened = states[0].ok and printer.status().drawer_open(drawer.sensor)
-        state = "sensor not reported" if opened is None else "open" if opened else "closed"
-        states.append(DeviceState("cash drawer", where, state, True))
+        states.append(DeviceState("cash drawer", where, drawer_state(settings, status), True))
     display = settings.customer_display
     states.append(DeviceState("customer display", display.port if display.enabled else "none",
                               "configured" if display.enabled else "not configured", True))
@@ -366,6 +363,19 @@ def device_states(settings: Settings, printer: ReceiptPrinter | None = None) -> 
     states.append(DeviceState("endorsement", "slip station" if endorsement.enabled else "none",
                               "on" if endorsement.enabled else "off", True))
     return states
+
+
+def drawer_state(settings: Settings, status: PrinterStatus | None) -> str:
+    """The drawer as its sensor reads through the printer: open, closed, unknown (printer not ready), or not read."""
+    drawer = settings.cash_drawer
+    if drawer.kick != "printer" or drawer.sensor == "none":
+        return "sensor not reported"
+    if status is None:
+        return "unknown: no printer to read its sensor"
+    if status.fault is not None:
+        return f"unknown: the printer is {status.fault_brief}"
+    opened = status.drawer_open(drawer.sensor)
+    return "sensor not reported" if opened is None else "open" if opened else "closed"
 
 
 def print_test_page(settings: Settings, printer: ReceiptPrinter | None = None) -> PrinterStatus | None:

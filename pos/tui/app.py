@@ -244,7 +244,9 @@ class PosApp(App[None]):
         if event.results and isinstance(self.screen, PaymentScreen):
             self.screen.printer_polled(event.results)
         opened = status.drawer_open(settings.cash_drawer.sensor) if status is not None else None
-        self.device_state = DeviceLine(opened, fault)  # every status bar watches it
+        watched = settings.cash_drawer.kick == "printer" and settings.cash_drawer.sensor != "none"
+        brief = status.fault_brief if status is not None else None
+        self.device_state = DeviceLine(opened, brief, watched)  # every status bar watches it
         if not opened:
             self._drawer_open_since, self._drawer_warned = None, False
         elif self._drawer_open_since is None:
