@@ -378,6 +378,11 @@ def drawer_state(settings: Settings, status: PrinterStatus | None) -> str:
     return "sensor not reported" if opened is None else "open" if opened else "closed"
 
 
+def width_ruler(columns: int) -> str:
+    """One full line of digits, 1234567890 repeated: every column of the paper, the last one included."""
+    return ("1234567890" * (columns // 10 + 1))[:columns]
+
+
 def print_test_page(settings: Settings, printer: ReceiptPrinter | None = None) -> PrinterStatus | None:
     """A hardware-check page: width ruler, accents and the euro sign, a barcode; raises ``PrinterError``."""
     from datetime import datetime, timezone
@@ -389,9 +394,9 @@ def print_test_page(settings: Settings, printer: ReceiptPrinter | None = None) -
     now = datetime.now(timezone.utc)
     test = Receipt(kind="payment", receipt_number="TEST", terminal_id=settings.terminal.id, cashier="Hardware check",
                    cashier_id="-", posted_at=now, business_date=now.date(),
-                   lines=(ReceiptLine(0, description="1234567890" * (columns // 10) + "12"[: columns % 10]),
-                          ReceiptLine(0, description="Accents: àéîõü ÀÉÎÕÜ ñ ç ß, euro € ")),
-                   tenders=(), total_cents=0, header=(settings.terminal.site_name, "PRINTER TEST"),
+                   lines=(ReceiptLine(0, description="Accents: àéîõü ÀÉÎÕÜ ñ ç ß, euro € "),),
+                   tenders=(), total_cents=0,
+                   header=(settings.terminal.site_name, "PRINTER TEST", width_ruler(columns)),
                    footer=(f"{printer.name}, {columns} columns, profile {settings.printer.profile}",))
     escpos, text = render_job(test, columns=columns, profile=settings.printer.profile,
                               symbol=settings.money.currency_symbol)
