@@ -274,6 +274,9 @@ def _record(uow: UnitOfWork, settings: Settings, session: DrawerSession, kind: s
                  operator_id=session.operator_id, approver_id=approved_by,
                  details={"session": session.id, "slip": number, "amount_cents": amount, "reason": reason,
                           **({"note": note} if note else {}), "cash_after_cents": cash_after})
+    from drawer.paper import queue_movement_slip  # the slip waits for the printer like a receipt
+
+    queue_movement_slip(uow, settings, movement_id, session.operator_id)
     uow.commit()
     return MovementMade(movement_id, number, kind, amount, approved_by, cash_after, session.id)
 

@@ -50,6 +50,21 @@ def render_escpos(
     return printer.output
 
 
+def text_escpos(text: str, *, profile: str = "default") -> bytes:
+    """Plain text (a slip or report already laid out) as ESC/POS: initialise, the lines, feed, partial cut.
+
+    Printed in the profile's fixed code page; what it cannot hold goes out as ``?``. Raises
+    ``PrinterError`` for a profile python-escpos does not know.
+    """
+    printer = escpos_dummy(profile)
+    printer.hw("INIT")
+    encodable = EncodableText(printer)
+    for line in text.splitlines():
+        printer.text(encodable.only(line) + "\n")
+    printer.cut(mode="PART")
+    return printer.output
+
+
 def _barcode(printer: Dummy, line: LayoutLine) -> bool:
     """Print ``line.barcode`` as CODE128 with its number underneath; False when it cannot be printed."""
     from escpos.exceptions import BarcodeCodeError, BarcodeSizeError, BarcodeTypeError

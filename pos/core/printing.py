@@ -14,12 +14,12 @@ import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from pos.core.clock import timestamp
 from pos.core.db import Database, UnitOfWork
 from pos.core.errors import InputError
-from pos.core.models import Operator, PaymentLine, PaymentTender, PaymentTxn, PrintJob
+from pos.core.models import DrawerMovement, Operator, PaymentLine, PaymentTender, PaymentTxn, PrintJob
 from pos.core.settings import Settings, user_data_dir
 from receipts.drawer_kick import CashDrawer
 from receipts.errors import DeviceError, JobOutcomeUnknown, PrinterError, PrinterFault
@@ -127,14 +127,40 @@ def receipt_text(uow: UnitOfWork, receipt_number: str, settings: Settings, *, re
     return render_text(receipt, paper_columns(settings), symbol=settings.money.currency_symbol)
 
 
+def _document_number():  # noqa: ANN202 - a SQL expression
+    """The receipt number of a receipt's job, or the slip number of a slip's."""
+    return func.coalesce(PaymentTxn.receipt_number, DrawerMovement.number)
+
+
+def _with_numbers(query):  # noqa: ANN001, ANN202 - a select over PrintJob
+    return (query.join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id, isouter=True)
+            .join(DrawerMovement, DrawerMovement.id == PrintJob.movement_id, isouter=True))
+
+
 def waiting_jobs(uow: UnitOfWork, settings: Settings, *, statuses: tuple[str, ...] = NOT_PRINTED
                  ) -> list[PrintJobView]:
-    """Jobs of this terminal not printed yet (held, failed, unknown …), oldest first."""
+    """Jobs of this terminal not printed yet (held, failed, unknown …), receipts and slips, oldest first."""
     rows = uow.session.execute(
-        select(PrintJob, PaymentTxn.receipt_number).join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id)
+        _with_numbers(select(PrintJob, _document_number()))
         .where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status.in_(statuses))
         .order_by(PrintJob.created_at, PrintJob.id)).all()
     return [_view(job, number) for job, number in rows]
+
+
+def queue_slip(uow: UnitOfWork, settings: Settings, movement_id: str, text: str, requested_by: str) -> str:
+    """Put a drawer slip (drop, paid-out, loan, no-sale) in the print queue, in the caller's transaction.
+
+    It waits and retries like a receipt: held while the printer is in a fault, printed once by
+    itself when it is ready, offered again when its outcome is unknown. Returns the job id.
+    """
+    import uuid
+
+    job_id = str(uuid.uuid4())
+    uow.session.add(PrintJob(id=job_id, txn_id=None, movement_id=movement_id, document=text,
+                             terminal_id=settings.terminal.id, kind="slip", copies=1, status="pending", attempts=0,
+                             created_at=timestamp(), requested_by=requested_by))
+    uow.session.flush()
+    return job_id
 
 
 def has_retried_jobs(database: Database, settings: Settings) -> bool:
@@ -223,8 +249,13 @@ def _send_claimed(database: Database, settings: Settings, printer: ReceiptPrinte
 
 
 def _render_claimed(uow: UnitOfWork, settings: Settings, job: PrintJobView) -> tuple[bytes, str]:
-    """The job's ESC/POS bytes and text: every copy of a receipt, one void slip, or one reprint."""
-    txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
+    """The job's ESC/POS bytes and text: every copy of a receipt, one void slip, one reprint, or a drawer slip."""
+    txn_id, document = uow.session.execute(select(PrintJob.txn_id, PrintJob.document)
+                                           .where(PrintJob.id == job.job_id)).one()
+    if txn_id is None:
+        from receipts.escpos_render import text_escpos
+
+        return text_escpos(document or "", profile=settings.printer.profile), document or ""
     receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
     copies = settings.receipt.copies if job.kind == "receipt" else 1
     return render_job(replace(receipt, copies=copies), columns=paper_columns(settings),
@@ -250,7 +281,7 @@ def recover_interrupted(database: Database, settings: Settings) -> list[str]:
     """
     with database.unit_of_work() as uow:
         rows = uow.session.execute(
-            select(PrintJob.id, PaymentTxn.receipt_number).join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id)
+            _with_numbers(select(PrintJob.id, _document_number()))
             .where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status == "sending")
             .order_by(PrintJob.created_at)).all()
         if rows:
@@ -262,12 +293,43 @@ def recover_interrupted(database: Database, settings: Settings) -> list[str]:
 
 
 def reprint_unknown(database: Database, settings: Settings, receipt_number: str, operator_id: str) -> list[JobPrinted]:
-    """A person checked the printer after an unconfirmed job: queue a REPRINT (audited) and print it."""
+    """A person checked the printer after an unconfirmed job: queue a REPRINT (audited) and print it.
+
+    ``receipt_number`` is a receipt's number, or a drawer slip's (T01-S00012).
+    """
     from pos.core.payments import Reprint, reprint
 
     with database.unit_of_work() as uow:
-        reprint(uow, Reprint(receipt_number, operator_id), settings)  # also marks the unknown copy reprinted
+        if _slip_id(uow, receipt_number) is not None:
+            reprint_slip(uow, settings, receipt_number, operator_id)
+        else:
+            reprint(uow, Reprint(receipt_number, operator_id), settings)  # also marks the unknown copy reprinted
     return print_waiting(database, settings)
+
+
+def reprint_slip(uow: UnitOfWork, settings: Settings, slip_number: str, operator_id: str) -> str:
+    """Queue a drawer slip again, marked REPRINT, with the text it had; audited. Returns the print job id."""
+    from pos.core import audit
+
+    movement_id = _slip_id(uow, slip_number)
+    if movement_id is None:
+        raise InputError("slip number", f"{slip_number} is not a drawer slip")
+    document = uow.session.execute(select(PrintJob.document).where(PrintJob.movement_id == movement_id)
+                                   .order_by(PrintJob.created_at).limit(1)).scalar_one_or_none()
+    if document is None:
+        raise InputError("slip number", f"slip {slip_number} was never queued for the printer")
+    job_id = queue_slip(uow, settings, movement_id, f"*** REPRINT ***\n{document}", operator_id)
+    uow.session.execute(update(PrintJob).where(PrintJob.movement_id == movement_id, PrintJob.status == "unknown")
+                        .values(status="reprinted"))
+    audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
+                 kind="slip_reprinted", operator_id=operator_id, details={"slip": slip_number, "job": job_id})
+    uow.commit()
+    return job_id
+
+
+def _slip_id(uow: UnitOfWork, slip_number: str) -> str | None:
+    return uow.session.execute(select(DrawerMovement.id).where(DrawerMovement.number == slip_number)
+                               ).scalar_one_or_none()
 
 
 @dataclass(frozen=True)
