@@ -9,7 +9,8 @@ from typing import Any, Literal, get_args, get_origin
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict,
+                               SettingsError)
 
 from pos.core.errors import ConfigError
 
@@ -470,6 +471,9 @@ def load_settings(path: Path | str | None = None, *, overrides: dict[str, Any] |
         return _FileSettings(**data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, file)) from None
+    except SettingsError as exc:  # a POS_ variable meant as a list or a table is not JSON
+        raise ConfigError(f"{exc}: give a list or a table as JSON, e.g. POS_TENDERS__ENABLED='[\"cash\", \"check\"]'"
+                          ) from None
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

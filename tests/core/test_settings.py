@@ -214,3 +214,9 @@ def test_a_literal_number_from_the_environment_still_refuses_a_wrong_one(monkeyp
     monkeypatch.setenv("POS_CASH_DRAWER__PIN", "3")
     with pytest.raises(ConfigError, match=r"POS_CASH_DRAWER__PIN.*cash_drawer.pin"):
         load_settings(overrides={})
+
+
+def test_a_list_from_the_environment_that_is_not_json_is_refused_naming_the_section(monkeypatch):
+    monkeypatch.setenv("POS_TENDERS__ENABLED", "cash")
+    with pytest.raises(ConfigError, match=r"tenders.*JSON"):
+        load_settings(overrides={})
