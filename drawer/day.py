@@ -61,6 +61,14 @@ class OpenNoSale:
 
 
 @dataclass(frozen=True)
+class OpenForPayment:
+    """The drawer did not open by itself for a payment that moved cash: the cashier opens it for that payment."""
+
+    operator_id: str
+    receipt_number: str
+
+
+@dataclass(frozen=True)
 class MovementMade:
     movement_id: str
     number: str
@@ -228,6 +236,28 @@ def open_no_sale(uow: UnitOfWork, command: OpenNoSale, settings: Settings) -> Mo
     return _record(uow, settings, session, "no_sale", 0, reason=reason, approved_by=approved_by, cash_before=cash)
 
 
+def open_for_payment(uow: UnitOfWork, command: OpenForPayment, settings: Settings) -> MovementMade:
+    """A no-sale whose reason is the payment's receipt: its cash was taken but the pulse never reached the drawer.
+
+    No approval: the payment is the reason. Only a cash payment or void of the cashier's own open drawer.
+    """
+    from pos.core.models import PaymentTender, PaymentTxn
+
+    session = _own_open_session(uow, settings, command.operator_id)
+    number = (command.receipt_number or "").strip().upper()
+    txn = uow.session.execute(select(PaymentTxn).where(PaymentTxn.receipt_number == number)).scalar_one_or_none()
+    if txn is None or txn.drawer_session_id != session.id:
+        raise InputError("receipt number", f"{number or '(empty)'} is not a payment of your open drawer")
+    has_cash = uow.session.execute(select(PaymentTender.id).where(PaymentTender.txn_id == txn.id,
+                                                                  PaymentTender.type == CASH).limit(1)).first()
+    if has_cash is None:
+        raise InputError("receipt number", f"{number} moved no cash: the drawer stays shut (F7 on the drawer "
+                                           "day screen is a no-sale with a reason)")
+    cash = cash_in_drawer_cents(uow, session.id)
+    return _record(uow, settings, session, "no_sale", 0, reason=f"Drawer for receipt {number} (did not open by itself)",
+                   cash_before=cash)
+
+
 def _record(uow: UnitOfWork, settings: Settings, session: DrawerSession, kind: str, amount: int, *,
             reason: str, cash_before: int, counts: dict[str, int] | None = None, reason_code: str | None = None,
             note: str | None = None, approved_by: str | None = None) -> MovementMade:
@@ -246,6 +276,9 @@ def _record(uow: UnitOfWork, settings: Settings, session: DrawerSession, kind: s
                  details={"session": session.id, "slip": number, "amount_cents": amount, "reason": reason,
                           **({"note": note} if note else {}), "cash_after_cents": cash_after},
                  binds=[("drawer_movement", movement_id), ("drawer_session", session.id)])
+    from drawer.paper import queue_movement_slip  # the slip waits for the printer like a receipt
+
+    queue_movement_slip(uow, settings, movement_id, session.operator_id)
     uow.commit()
     return MovementMade(movement_id, number, kind, amount, approved_by, cash_after, session.id)
 

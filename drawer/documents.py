@@ -257,17 +257,10 @@ def document_escpos(text: str, *, profile: str = "default") -> bytes:
     Characters none of the profile's code pages can print go out as ``?``. Raises ``PrinterError``
     for a profile python-escpos does not know.
     """
-    # The receipt renderer's loader keeps python-escpos's import-time side effects (logging set-up,
-    # capability pickles in a temp folder) in one place; a second copy here would drift from it.
-    from receipts.escpos_render import escpos_dummy, EncodableText
+    # One renderer for plain text, shared with slips printed from the print queue.
+    from receipts.escpos_render import text_escpos
 
-    printer = escpos_dummy(profile)
-    printer.hw("INIT")
-    encodable = EncodableText(printer)
-    for line in text.splitlines():
-        printer.text(encodable.only(line) + "\n")
-    printer.cut(mode="PART")
-    return printer.output
+    return text_escpos(text, profile=profile)
 
 
 # --- PDF -----------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+from pos.core.db import UnitOfWork
 from pos.core.settings import Settings, user_data_dir
 
 _NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -30,11 +31,25 @@ def save_pdf(settings: Settings, name: str, data: bytes) -> Path:
     return path
 
 
+def queue_movement_slip(uow: UnitOfWork, settings: Settings, movement_id: str, requested_by: str) -> str:
+    """Lay out a drop, paid-out, loan or no-sale slip and put it in the print queue, in the movement's transaction.
+
+    Like a receipt it then waits out a printer fault and prints once by itself; returns the job id.
+    """
+    from drawer.documents import movement_slip_text
+    from drawer.reports import movement_slip
+    from pos.core.printing import paper_columns, queue_slip
+
+    slip = movement_slip(uow, movement_id, settings)
+    text = movement_slip_text(slip, paper_columns(settings), symbol=settings.money.currency_symbol)
+    return queue_slip(uow, settings, movement_id, text, requested_by)
+
+
 def print_document(settings: Settings, name: str, text: str) -> str | None:
     """Send a document's text to the receipt printer; returns why it did not print, or None. Never raises.
 
-    A slip or report is not a payment: when the printer is out of paper the person prints it again
-    from the screen once it is fixed, rather than it waiting in the receipt queue.
+    A report (Z report, deposit slip) is printed again from its screen once the printer is fixed;
+    the slips of the drawer day wait in the print queue instead (``queue_movement_slip``).
     """
     from drawer.documents import document_escpos
     from pos.core.printing import printer_for

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from receipts.errors import PrinterError
 from receipts.layout import LayoutLine, display_width, layout_lines
 from receipts.model import Receipt
-from receipts.printers import kick_bytes
 
 if TYPE_CHECKING:
     from escpos.printer import Dummy
@@ -29,18 +28,15 @@ def render_escpos(
     columns: int,
     *,
     profile: str = "default",
-    kick_drawer: tuple[int, int, int] | None = None,
     symbol: str = "$",
 ) -> bytes:
-    """The receipt as ESC/POS bytes: initialise, optional drawer pulse, the layout, barcode, cut.
+    """The receipt as ESC/POS bytes: initialise, the layout, barcode, cut; never a drawer pulse.
 
-    ``kick_drawer`` is ``(pin, on_ms, off_ms)``. Characters the printer's code pages cannot hold
+    Characters the printer's code pages cannot hold
     print as ``?``. Raises ``PrinterError`` for a profile python-escpos does not know.
     """
     printer = escpos_dummy(profile)
     printer.hw("INIT")
-    if kick_drawer is not None:
-        printer._raw(kick_bytes(*kick_drawer))
     encodable = EncodableText(printer)
     bold = double_height = False
     for line in layout_lines(receipt, columns, symbol=symbol):
@@ -51,6 +47,21 @@ def render_escpos(
             continue
         printer.text(encodable.only(line.text) + "\n")
     printer.cut()
+    return printer.output
+
+
+def text_escpos(text: str, *, profile: str = "default") -> bytes:
+    """Plain text (a slip or report already laid out) as ESC/POS: initialise, the lines, feed, partial cut.
+
+    Printed in the profile's fixed code page; what it cannot hold goes out as ``?``. Raises
+    ``PrinterError`` for a profile python-escpos does not know.
+    """
+    printer = escpos_dummy(profile)
+    printer.hw("INIT")
+    encodable = EncodableText(printer)
+    for line in text.splitlines():
+        printer.text(encodable.only(line) + "\n")
+    printer.cut(mode="PART")
     return printer.output
 
 
@@ -76,15 +87,32 @@ def _barcode(printer: Dummy, line: LayoutLine) -> bool:
     return True
 
 
-class EncodableText:
-    """Replaces characters none of the profile's code pages can print with ``?`` (``??`` when wide).
+# Code pages the common receipt printers (Epson and its clones) render, best first: CP858 is CP850 with the
+# euro sign; CP437 has neither the euro nor most capitals with accents, but every printer has it.
+PREFERRED_CODE_PAGES = ("CP858", "CP850", "CP437")
 
-    python-escpos switches code pages by itself for accented letters and the euro sign, but a
-    single CJK character makes it send the whole string as GB18030, which a Western printer prints
-    as garbage; characters it cannot place at all it already prints as ``?``.
+
+def code_page_for(profile_code_pages: dict[str, str]) -> tuple[str, int]:
+    """The code page a job is printed in, and its ``ESC t n`` number, from the profile's table (number → name)."""
+    for name in PREFERRED_CODE_PAGES:
+        numbers = sorted(int(number) for number, page in profile_code_pages.items() if page == name)
+        if numbers:
+            return name, numbers[0]
+    return "CP437", 0  # a profile that lists nothing: PC437 is every ESC/POS printer's power-on table
+
+
+class EncodableText:
+    """Selects one code page for the whole job and replaces what it cannot print with ``?`` (``??`` when wide).
+
+    Creating it sends ``ESC t n`` for the profile's code page (CP858, else CP850, else CP437) and fixes
+    python-escpos to it: left to itself python-escpos picks a code page per character, and the ones it
+    picks for accented capitals and the euro sign (13, 15 in its table) print boxes on Epson-class
+    printers; a single CJK character would send the whole line as GB18030.
     """
 
     def __init__(self, printer: Dummy) -> None:
+        self.encoding, self.number = code_page_for(printer.profile.profile_data.get("codePages") or {})
+        printer.charcode(self.encoding)  # ESC t n at once; every text() after it is encoded in this page only
         self._encoder = printer.magic.encoder
         self._known: dict[str, bool] = {}
 
@@ -96,7 +124,7 @@ class EncodableText:
         if ch < "\x80":
             return ch >= " "
         if ch not in self._known:
-            self._known[ch] = any(self._encoder.can_encode(name, ch) for name in self._encoder.codepages)
+            self._known[ch] = self._encoder.can_encode(self.encoding, ch)
         return self._known[ch]
 
 

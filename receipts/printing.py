@@ -1,4 +1,4 @@
-"""Printing a committed receipt: drawer pulse first, then every copy; a failure is reported, never raised."""
+"""Printing a committed receipt: every copy; a failure is reported, never raised. The drawer opens elsewhere, at once."""
 
 from __future__ import annotations
 
@@ -13,22 +13,11 @@ from receipts.printers import ReceiptPrinter
 
 
 @dataclass(frozen=True)
-class DrawerPulse:
-    """How the printer opens the cash drawer (settings.cash_drawer: pin, on_ms, off_ms)."""
-
-    pin: int = 2
-    on_ms: int = 100
-    off_ms: int = 200
-
-
-@dataclass(frozen=True)
 class PrintOutcome:
     """What happened at the printer. The payment stands either way (rule 4)."""
 
     job_ids: tuple[str, ...]  # jobs the printer accepted, in order
     error: PrinterError | None = None  # why printing stopped; the receipt waits for a reprint
-    drawer_opened: bool = False
-    drawer_error: PrinterError | None = None  # shown to the cashier, never fatal
 
     @property
     def printed(self) -> bool:
@@ -42,24 +31,14 @@ def print_receipt(
     columns: int,
     profile: str = "default",
     symbol: str = "$",
-    drawer: DrawerPulse | None = None,
     job_id: str | None = None,
 ) -> PrintOutcome:
-    """Kick the drawer when the receipt moves cash and ``drawer`` is given, then print ``receipt.copies`` copies.
+    """Print ``receipt.copies`` copies. A receipt never carries a drawer pulse (``pos.core.printing``
+    opens the drawer for a cash payment at once, on its own path).
 
-    The drawer goes first and on its own so the cashier can make change even when the paper is out.
     Job ids are ``job_id`` (default: the receipt number, plus ``-reprint`` for a reprint) and
     ``-copyN`` when there is more than one copy. Nothing here raises ``PrinterError``.
     """
-    drawer_opened = False
-    drawer_error: PrinterError | None = None
-    if drawer is not None and receipt.opens_drawer:
-        try:
-            printer.kick_drawer(drawer.pin, drawer.on_ms, drawer.off_ms)
-            drawer_opened = True
-        except PrinterError as exc:
-            drawer_error = exc
-
     base = job_id or receipt.receipt_number + ("-reprint" if receipt.reprint else "")
     copies = max(1, receipt.copies)
     accepted: list[str] = []
@@ -74,7 +53,7 @@ def print_receipt(
             error = exc
             break
         accepted.append(this_job)
-    return PrintOutcome(tuple(accepted), error, drawer_opened, drawer_error)
+    return PrintOutcome(tuple(accepted), error)
 
 
 def render_job(receipt: Receipt, *, columns: int, profile: str = "default", symbol: str = "$") -> tuple[bytes, str]:

@@ -64,6 +64,23 @@ class PrinterStatus:
         return None
 
     @property
+    def fault_brief(self) -> str | None:
+        """The fault in two or three words, for the status bar of every screen; None when it may print."""
+        if self.fault is None:
+            return None
+        if not self.reachable:
+            return "unreachable"
+        if self.cover_open:
+            return "cover open"
+        if self.paper_out:
+            return "paper out"
+        if self.error:
+            return "error"
+        if self.feeding:
+            return "feeding paper"
+        return "offline"
+
+    @property
     def slip_fault(self) -> str | None:
         """Why the slip station cannot print now (the roll's paper does not matter to it)."""
         if not self.reachable or self.cover_open or self.error:
@@ -77,8 +94,12 @@ class PrinterStatus:
         return None
 
     def drawer_open(self, sensor: DrawerSensor) -> bool | None:
-        """Whether the drawer is open, when the printer reports its sensor and the site says how it reads."""
-        if sensor == "none" or self.drawer_pin3_high is None or not self.reachable:
+        """Whether the drawer is open, when the printer reports its sensor and the site says how it reads.
+
+        None (unknown) while the printer is in a fault or unreachable: its answer then says nothing
+        the cashier may rely on, and "closed" would hide a drawer left open.
+        """
+        if sensor == "none" or self.drawer_pin3_high is None or self.fault is not None:
             return None
         return self.drawer_pin3_high if sensor == "open_when_high" else not self.drawer_pin3_high
 

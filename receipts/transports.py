@@ -83,10 +83,15 @@ class EscposPrinter:
         """ESC p to a ready printer; DLE DC4 (a real-time pulse, executed at once) to one in a fault.
 
         A plain ESC p sent to a printer out of paper would wait in its buffer and open the drawer
-        later, at the next roll change.
+        later, at the next roll change. A printer out of paper, with its cover open or offline still
+        pulses its drawer port on DLE DC4; one that stopped answering, or reports an error (cutter,
+        head), ignores it: that raises ``PrinterError`` rather than a pulse that may open the drawer later.
         """
         with self._device() as device:
             status = self._ask(device)
+            if not status.reachable or status.error:
+                raise PrinterError(f"The drawer pulse cannot reach printer {self.name} ({status.fault}): "
+                                   "open the drawer for this payment")
             payload = kick_bytes(pin, on_ms, off_ms)
             if status.fault:
                 payload = realtime_pulse_bytes(pin, on_ms)

@@ -23,7 +23,7 @@ def show(receipt_number: Annotated[str, typer.Argument(help="e.g. T01-000123")])
 
 @app.command("waiting")
 def waiting(*, json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Receipts of this terminal that have not printed yet."""
+    """Receipts and drawer slips of this terminal that have not printed yet."""
     from pos.core.printing import waiting_jobs
 
     with database() as db, db.reader() as uow:
@@ -31,7 +31,7 @@ def waiting(*, json: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     if json:
         emit_json(jobs)
         return
-    table = Table("Receipt", "Kind", "Status", "Attempts", "Last error", "Queued at")
+    table = Table("Receipt / slip", "Kind", "Status", "Attempts", "Last error", "Queued at")
     for job in jobs:
         table.add_row(job.receipt_number, job.kind, job.status, str(job.attempts), job.last_error or "",
                       job.created_at[:19])
@@ -40,7 +40,7 @@ def waiting(*, json: Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 @app.command("print")
 def print_jobs() -> None:
-    """Print every waiting receipt now (after the printer was fixed); stops at the first failure."""
+    """Print every waiting receipt and slip now (after the printer was fixed); stops at a printer fault."""
     from pos.core.printing import print_waiting, waiting_jobs
 
     with database() as db:

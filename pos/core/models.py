@@ -232,12 +232,19 @@ class ReceiptCounter(SQLModel, table=True):
 
 
 class PrintJob(SQLModel, table=True):
-    """A receipt waiting for (or done with) the printer; written in the posting transaction."""
+    """A receipt or a drawer slip waiting for (or done with) the printer; written in the transaction it prints.
+
+    A receipt, void slip or reprint names its ``txn_id`` and is laid out when it prints; a drop,
+    paid-out, loan or no-sale slip (``kind = "slip"``) names its ``movement_id`` and keeps its text in
+    ``document``, as it was when the cash moved.
+    """
 
     __tablename__ = "print_job"
 
     id: str = Field(primary_key=True, max_length=36)
-    txn_id: str = Field(foreign_key="payment_txn.id", max_length=36, index=True)
+    txn_id: Optional[str] = Field(default=None, foreign_key="payment_txn.id", max_length=36, index=True)
+    movement_id: Optional[str] = Field(default=None, foreign_key="drawer_movement.id", max_length=36, index=True)
+    document: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
     terminal_id: str = Field(max_length=16, index=True)
     kind: str = Field(max_length=16)
     copies: int = 1

@@ -14,12 +14,12 @@ import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from pos.core.clock import timestamp
 from pos.core.db import Database, UnitOfWork
 from pos.core.errors import InputError
-from pos.core.models import Operator, PaymentLine, PaymentTender, PaymentTxn, PrintJob
+from pos.core.models import DrawerMovement, Operator, PaymentLine, PaymentTender, PaymentTxn, PrintJob
 from pos.core.settings import Settings, user_data_dir
 from receipts.drawer_kick import CashDrawer
 from receipts.errors import DeviceError, JobOutcomeUnknown, PrinterError, PrinterFault
@@ -47,13 +47,11 @@ class PrintJobView:
 
 @dataclass(frozen=True)
 class JobPrinted:
-    """What one pass over a job did: printed, or why it is still waiting; and whether the drawer opened."""
+    """What one pass over a job did: printed, or why it is still waiting. A print job never opens the drawer."""
 
     job: PrintJobView
     printed: bool
     error: str | None
-    drawer_opened: bool
-    drawer_error: str | None
     held: bool = False  # nothing was sent: the printer is in a fault or unreachable; it prints when ready
     unknown: bool = False  # sent but not confirmed: a person checks the printer and asks for a reprint
     warning: str | None = None  # printed, but the printer wants attention (paper near end)
@@ -129,14 +127,40 @@ def receipt_text(uow: UnitOfWork, receipt_number: str, settings: Settings, *, re
     return render_text(receipt, paper_columns(settings), symbol=settings.money.currency_symbol)
 
 
+def _document_number():  # noqa: ANN202 - a SQL expression
+    """The receipt number of a receipt's job, or the slip number of a slip's."""
+    return func.coalesce(PaymentTxn.receipt_number, DrawerMovement.number)
+
+
+def _with_numbers(query):  # noqa: ANN001, ANN202 - a select over PrintJob
+    return (query.join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id, isouter=True)
+            .join(DrawerMovement, DrawerMovement.id == PrintJob.movement_id, isouter=True))
+
+
 def waiting_jobs(uow: UnitOfWork, settings: Settings, *, statuses: tuple[str, ...] = NOT_PRINTED
                  ) -> list[PrintJobView]:
-    """Jobs of this terminal not printed yet (held, failed, unknown …), oldest first."""
+    """Jobs of this terminal not printed yet (held, failed, unknown …), receipts and slips, oldest first."""
     rows = uow.session.execute(
-        select(PrintJob, PaymentTxn.receipt_number).join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id)
+        _with_numbers(select(PrintJob, _document_number()))
         .where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status.in_(statuses))
         .order_by(PrintJob.created_at, PrintJob.id)).all()
     return [_view(job, number) for job, number in rows]
+
+
+def queue_slip(uow: UnitOfWork, settings: Settings, movement_id: str, text: str, requested_by: str) -> str:
+    """Put a drawer slip (drop, paid-out, loan, no-sale) in the print queue, in the caller's transaction.
+
+    It waits and retries like a receipt: held while the printer is in a fault, printed once by
+    itself when it is ready, offered again when its outcome is unknown. Returns the job id.
+    """
+    import uuid
+
+    job_id = str(uuid.uuid4())
+    uow.session.add(PrintJob(id=job_id, txn_id=None, movement_id=movement_id, document=text,
+                             terminal_id=settings.terminal.id, kind="slip", copies=1, status="pending", attempts=0,
+                             created_at=timestamp(), requested_by=requested_by))
+    uow.session.flush()
+    return job_id
 
 
 def has_retried_jobs(database: Database, settings: Settings) -> bool:
@@ -145,32 +169,34 @@ def has_retried_jobs(database: Database, settings: Settings) -> bool:
         return bool(waiting_jobs(uow, settings, statuses=RETRIED))
 
 
-def print_waiting(database: Database, settings: Settings, printer: ReceiptPrinter | None = None,
-                  drawer: CashDrawer | None = None) -> list[JobPrinted]:
+def print_waiting(database: Database, settings: Settings, printer: ReceiptPrinter | None = None
+                  ) -> list[JobPrinted]:
     """Print every held, failed or pending job of this terminal, oldest first, each at most once.
 
-    Stops at the first job that does not print. A job is sent only to a printer that reports no
-    fault; one sent but not confirmed becomes ``unknown`` and is never sent again by itself. A job's
-    cash drawer opens with its first attempt only, so a retry never opens the drawer again.
+    A job is sent only to a printer that reports no fault; one sent but not confirmed becomes
+    ``unknown`` and is never sent again by itself. The pass stops at a fault of the printer itself
+    (paper out, cover open, unreachable, a write that failed), which would stop every job behind it;
+    a job that fails for its own reason (it cannot be rendered, or its outcome is unknown) is left
+    waiting and the jobs behind it are still tried. Nothing here opens the cash drawer: a cash
+    payment's drawer opens at once with ``open_drawer_for_payment``, never with its receipt.
     """
     printer = printer if printer is not None else printer_for(settings)
     if printer is None:
         return []
     with _queue_lock:
-        return _print_jobs(database, settings, printer, drawer)
+        return _print_jobs(database, settings, printer)
 
 
-def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter, drawer: CashDrawer | None
-                ) -> list[JobPrinted]:
+def _print_jobs(database: Database, settings: Settings, printer: ReceiptPrinter) -> list[JobPrinted]:
     outcomes: list[JobPrinted] = []
     with database.reader() as uow:
         jobs = waiting_jobs(uow, settings, statuses=RETRIED)
     for job in jobs:
         if not _claim(database, job):
             continue  # another process of this terminal took it after we read the list
-        outcome = _send_claimed(database, settings, printer, drawer, job)
+        outcome, printer_level = _send_claimed(database, settings, printer, job)
         outcomes.append(outcome)
-        if outcome.error is not None:
+        if printer_level:
             break
     return outcomes
 
@@ -189,39 +215,51 @@ def _claim(database: Database, job: PrintJobView) -> bool:
     return bool(claimed)
 
 
-def _send_claimed(database: Database, settings: Settings, printer: ReceiptPrinter, drawer: CashDrawer | None,
-                  job: PrintJobView) -> JobPrinted:
-    drawer_opened, drawer_error = False, None
-    held = unknown = sending = False
+def _send_claimed(database: Database, settings: Settings, printer: ReceiptPrinter, job: PrintJobView
+                  ) -> tuple[JobPrinted, bool]:
+    """Send one claimed job; returns what happened and whether it was the printer's fault (stop the pass)."""
+    held = unknown = sending = printer_level = False
     warning = error = None
     status = "printed"
     try:
-        with database.reader() as uow:
-            txn_id = uow.session.execute(select(PrintJob.txn_id).where(PrintJob.id == job.job_id)).scalar_one()
-            receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
-        if job.attempts == 0 and receipt.opens_drawer:
-            drawer_opened, drawer_error = _open_drawer(settings, printer, drawer)
-        copies = settings.receipt.copies if job.kind == "receipt" else 1
-        escpos, text = render_job(replace(receipt, copies=copies), columns=paper_columns(settings),
-                                  profile=settings.printer.profile, symbol=settings.money.currency_symbol)
+        try:
+            with database.reader() as uow:
+                escpos, text = _render_claimed(uow, settings, job)
+        except Exception as broken:  # noqa: BLE001 - this job's own problem: the jobs behind it still print
+            message = getattr(broken, "message", None) or repr(broken)
+            _finish(database, job, "failed", f"cannot be laid out for the printer: {message}"[:300])
+            return JobPrinted(job, False, f"{job.receipt_number} cannot be laid out for the printer: {message}"), False
         sending = True
         after = printer.send(f"{job.receipt_number}-{job.kind}-{job.job_id[:8]}", escpos, text)
         warning = after.warning if after is not None else None
     except PrinterFault as fault:
-        held, status, error = True, "held", fault.message
+        held, status, error, printer_level = True, "held", fault.message, True
     except JobOutcomeUnknown as lost:
         unknown, status, error = True, "unknown", lost.message
     except PrinterError as failure:
-        status, error = "failed", failure.message
+        status, error, printer_level = "failed", failure.message, True
     except BaseException as crash:
         # Anything else (a bug, a locked database, Ctrl-C): a job that may have reached the printer
         # becomes unknown (offered for REPRINT); one that did not goes back to waiting as it was.
         _finish(database, job, "unknown" if sending else job.status, f"interrupted: {crash!r}"[:300],
-                attempts=None if sending or drawer_opened else job.attempts)
+                attempts=None if sending else job.attempts)
         raise
     _finish(database, job, status, (error or warning or "")[:300] or None)
-    return JobPrinted(job, error is None, error, drawer_opened, drawer_error, held=held, unknown=unknown,
-                      warning=warning)
+    return JobPrinted(job, error is None, error, held=held, unknown=unknown, warning=warning), printer_level
+
+
+def _render_claimed(uow: UnitOfWork, settings: Settings, job: PrintJobView) -> tuple[bytes, str]:
+    """The job's ESC/POS bytes and text: every copy of a receipt, one void slip, one reprint, or a drawer slip."""
+    txn_id, document = uow.session.execute(select(PrintJob.txn_id, PrintJob.document)
+                                           .where(PrintJob.id == job.job_id)).one()
+    if txn_id is None:
+        from receipts.escpos_render import text_escpos
+
+        return text_escpos(document or "", profile=settings.printer.profile), document or ""
+    receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
+    copies = settings.receipt.copies if job.kind == "receipt" else 1
+    return render_job(replace(receipt, copies=copies), columns=paper_columns(settings),
+                      profile=settings.printer.profile, symbol=settings.money.currency_symbol)
 
 
 def _finish(database: Database, job: PrintJobView, status: str, last_error: str | None, *,
@@ -243,7 +281,7 @@ def recover_interrupted(database: Database, settings: Settings) -> list[str]:
     """
     with database.unit_of_work() as uow:
         rows = uow.session.execute(
-            select(PrintJob.id, PaymentTxn.receipt_number).join(PaymentTxn, PaymentTxn.id == PrintJob.txn_id)
+            _with_numbers(select(PrintJob.id, _document_number()))
             .where(PrintJob.terminal_id == settings.terminal.id, PrintJob.status == "sending")
             .order_by(PrintJob.created_at)).all()
         if rows:
@@ -255,12 +293,72 @@ def recover_interrupted(database: Database, settings: Settings) -> list[str]:
 
 
 def reprint_unknown(database: Database, settings: Settings, receipt_number: str, operator_id: str) -> list[JobPrinted]:
-    """A person checked the printer after an unconfirmed job: queue a REPRINT (audited) and print it."""
+    """A person checked the printer after an unconfirmed job: queue a REPRINT (audited) and print it.
+
+    ``receipt_number`` is a receipt's number, or a drawer slip's (T01-S00012).
+    """
     from pos.core.payments import Reprint, reprint
 
     with database.unit_of_work() as uow:
-        reprint(uow, Reprint(receipt_number, operator_id), settings)  # also marks the unknown copy reprinted
+        if _slip_id(uow, receipt_number) is not None:
+            reprint_slip(uow, settings, receipt_number, operator_id)
+        else:
+            reprint(uow, Reprint(receipt_number, operator_id), settings)  # also marks the unknown copy reprinted
     return print_waiting(database, settings)
+
+
+def reprint_slip(uow: UnitOfWork, settings: Settings, slip_number: str, operator_id: str) -> str:
+    """Queue a drawer slip again, marked REPRINT, with the text it had; audited. Returns the print job id."""
+    from pos.core import audit
+
+    movement_id = _slip_id(uow, slip_number)
+    if movement_id is None:
+        raise InputError("slip number", f"{slip_number} is not a drawer slip")
+    document = uow.session.execute(select(PrintJob.document).where(PrintJob.movement_id == movement_id)
+                                   .order_by(PrintJob.created_at).limit(1)).scalar_one_or_none()
+    if document is None:
+        raise InputError("slip number", f"slip {slip_number} was never queued for the printer")
+    job_id = queue_slip(uow, settings, movement_id, f"*** REPRINT ***\n{document}", operator_id)
+    uow.session.execute(update(PrintJob).where(PrintJob.movement_id == movement_id, PrintJob.status == "unknown")
+                        .values(status="reprinted"))
+    audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
+                 kind="slip_reprinted", operator_id=operator_id, details={"slip": slip_number, "job": job_id})
+    uow.commit()
+    return job_id
+
+
+def _slip_id(uow: UnitOfWork, slip_number: str) -> str | None:
+    return uow.session.execute(select(DrawerMovement.id).where(DrawerMovement.number == slip_number)
+                               ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class DrawerKick:
+    """What the drawer did for one payment or void, told to the cashier at once."""
+
+    receipt_number: str
+    needed: bool  # cash moved and a drawer is connected (cash_drawer.kick is not "none")
+    opened: bool  # the pulse reached the printer's drawer port or the serial drawer
+    error: str | None = None  # why it could not be delivered: the cashier opens the drawer for this payment
+
+    @property
+    def failed(self) -> bool:
+        return self.needed and not self.opened
+
+
+def open_drawer_for_payment(settings: Settings, receipt_number: str, has_cash: bool, *,
+                            printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None) -> DrawerKick:
+    """Open the cash drawer for a payment (or void) that moved cash, right after it is committed. Never raises.
+
+    Only the drawer pulse is sent, on its own, whatever receipts wait for the printer: a printer out
+    of paper or with its cover open still opens its drawer (a real-time pulse). When the pulse cannot
+    be delivered (the printer is unreachable or in an error, the serial drawer is absent) ``error``
+    says why, and the cashier opens the drawer for this payment (``drawer.day.open_for_payment``).
+    """
+    if not has_cash or (settings.cash_drawer.kick == "none" and drawer is None):
+        return DrawerKick(receipt_number, needed=False, opened=False)
+    opened, error = _open_drawer(settings, printer, drawer)
+    return DrawerKick(receipt_number, needed=True, opened=opened, error=error)
 
 
 def kick_drawer(settings: Settings, printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None
@@ -302,6 +400,7 @@ class DeviceState:
 def device_states(settings: Settings, printer: ReceiptPrinter | None = None) -> list[DeviceState]:
     """Every counter device with its live state where it can be asked; never raises."""
     states = []
+    status: PrinterStatus | None = None
     try:
         printer = printer if printer is not None else printer_for(settings)
     except PrinterError as error:
@@ -318,11 +417,7 @@ def device_states(settings: Settings, printer: ReceiptPrinter | None = None) -> 
         states.append(DeviceState("cash drawer", "opened by key", "not connected", True))
     else:
         where = f"pin {drawer.pin} of the printer" if drawer.kick == "printer" else f"serial {drawer.serial_port}"
-        opened = None
-        if drawer.kick == "printer" and printer is not None and drawer.sensor != "none":
-            opened = states[0].ok and printer.status().drawer_open(drawer.sensor)
-        state = "sensor not reported" if opened is None else "open" if opened else "closed"
-        states.append(DeviceState("cash drawer", where, state, True))
+        states.append(DeviceState("cash drawer", where, drawer_state(settings, status), True))
     display = settings.customer_display
     states.append(DeviceState("customer display", display.port if display.enabled else "none",
                               "configured" if display.enabled else "not configured", True))
@@ -330,6 +425,24 @@ def device_states(settings: Settings, printer: ReceiptPrinter | None = None) -> 
     states.append(DeviceState("endorsement", "slip station" if endorsement.enabled else "none",
                               "on" if endorsement.enabled else "off", True))
     return states
+
+
+def drawer_state(settings: Settings, status: PrinterStatus | None) -> str:
+    """The drawer as its sensor reads through the printer: open, closed, unknown (printer not ready), or not read."""
+    drawer = settings.cash_drawer
+    if drawer.kick != "printer" or drawer.sensor == "none":
+        return "sensor not reported"
+    if status is None:
+        return "unknown: no printer to read its sensor"
+    if status.fault is not None:
+        return f"unknown: the printer is {status.fault_brief}"
+    opened = status.drawer_open(drawer.sensor)
+    return "sensor not reported" if opened is None else "open" if opened else "closed"
+
+
+def width_ruler(columns: int) -> str:
+    """One full line of digits, 1234567890 repeated: every column of the paper, the last one included."""
+    return ("1234567890" * (columns // 10 + 1))[:columns]
 
 
 def print_test_page(settings: Settings, printer: ReceiptPrinter | None = None) -> PrinterStatus | None:
@@ -343,9 +456,9 @@ def print_test_page(settings: Settings, printer: ReceiptPrinter | None = None) -
     now = datetime.now(timezone.utc)
     test = Receipt(kind="payment", receipt_number="TEST", terminal_id=settings.terminal.id, cashier="Hardware check",
                    cashier_id="-", posted_at=now, business_date=now.date(),
-                   lines=(ReceiptLine(0, description="1234567890" * (columns // 10) + "12"[: columns % 10]),
-                          ReceiptLine(0, description="Accents: àéîõü ÀÉÎÕÜ ñ ç ß, euro € ")),
-                   tenders=(), total_cents=0, header=(settings.terminal.site_name, "PRINTER TEST"),
+                   lines=(ReceiptLine(0, description="Accents: àéîõü ÀÉÎÕÜ ñ ç ß, euro € "),),
+                   tenders=(), total_cents=0,
+                   header=(settings.terminal.site_name, "PRINTER TEST", width_ruler(columns)),
                    footer=(f"{printer.name}, {columns} columns, profile {settings.printer.profile}",))
     escpos, text = render_job(test, columns=columns, profile=settings.printer.profile,
                               symbol=settings.money.currency_symbol)

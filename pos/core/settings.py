@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict,
+                               SettingsError)
 
 from pos.core.errors import ConfigError
 
@@ -44,6 +45,27 @@ def user_config_file() -> Path:
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_from_text(cls, data: Any) -> Any:
+        """A numeric choice (``Literal[32, 42, 48]``) given as text, as every environment variable is, is its number."""
+        if not isinstance(data, dict):
+            return data
+        converted = dict(data)
+        for name, value in data.items():
+            field_info = cls.model_fields.get(name)
+            if field_info is not None and isinstance(value, str) and _numeric_choices(field_info.annotation):
+                try:
+                    converted[name] = int(value.strip())
+                except ValueError:
+                    pass  # refused by the field itself, with the choices
+        return converted
+
+
+def _numeric_choices(annotation: Any) -> bool:
+    return get_origin(annotation) is Literal and all(
+        isinstance(choice, int) and not isinstance(choice, bool) for choice in get_args(annotation))
 
 
 class TerminalSettings(Section):
@@ -434,7 +456,7 @@ class Settings(BaseSettings):
 
 
 class _FileSettings(Settings):
-    """Settings whose file values (passed as init kwargs) yield to POS_ environment variables."""
+    """Settings built from the file's values with the ``POS_`` variables already laid over them (``load_settings``)."""
 
     @classmethod
     def settings_customise_sources(
@@ -445,7 +467,7 @@ class _FileSettings(Settings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (env_settings, init_settings)
+        return (init_settings,)
 
 
 def config_path() -> Path | None:
@@ -479,9 +501,13 @@ def load_settings(path: Path | str | None = None, *, overrides: dict[str, Any] |
     if overrides:
         data = _merge(data, overrides)
     try:
+        data = _overlay(Settings, data, EnvSettingsSource(Settings)())
         return _FileSettings(**data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, file)) from None
+    except SettingsError as exc:  # a POS_ variable meant as a list or a table is not JSON
+        raise ConfigError(f"{exc}: give a list or a table as JSON, e.g. POS_TENDERS__ENABLED='[\"cash\", \"check\"]'"
+                          ) from None
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -492,6 +518,40 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def _overlay(model: type[BaseModel], base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` (the ``POS_`` variables) laid over ``base`` (the file), key by key down to the settings themselves.
+
+    A section, or one role of the authority table, keeps the keys the variables do not name; a setting
+    whose value is a list or a table (given as JSON) is replaced whole.
+    """
+    merged = dict(base)
+    for key, value in extra.items():
+        field_info = model.model_fields.get(key)
+        annotation = field_info.annotation if field_info is not None else None
+        if isinstance(value, dict) and isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            merged[key] = _overlay(annotation, merged.get(key) or {}, value)
+        elif isinstance(value, dict) and get_origin(annotation) is dict and _is_model(get_args(annotation)[1]):
+            section = get_args(annotation)[1]
+            table = dict(merged[key]) if isinstance(merged.get(key), dict) else _default_table(model, key)
+            for name, entry in value.items():
+                table[name] = _overlay(section, table.get(name) or {}, entry) if isinstance(entry, dict) else entry
+            merged[key] = table
+        else:
+            merged[key] = value
+    return merged
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _default_table(model: type[BaseModel], key: str) -> dict[str, Any]:
+    """The built-in table (e.g. every role's authority) that variables naming one entry change."""
+    field_info = model.model_fields[key]
+    default = field_info.get_default(call_default_factory=True)
+    return {name: entry.model_dump() if isinstance(entry, BaseModel) else entry for name, entry in default.items()}
 
 
 def _describe(exc: ValidationError, file: Path | None) -> str:

@@ -276,11 +276,15 @@ class PosApp(App[None]):
         self._printer_fault = fault
         printed = [result.job.receipt_number for result in event.results if result.printed]
         if printed:
-            self.notify(f"Receipt {', '.join(printed)} printed.", title="Printer", markup=False)
+            slips = {result.job.receipt_number for result in event.results if result.job.kind == "slip"}
+            what = "Slip" if set(printed) <= slips else "Receipt" if not slips & set(printed) else "Printed:"
+            self.notify(f"{what} {', '.join(printed)} printed.", title="Printer", markup=False)
         if event.results and isinstance(self.screen, PaymentScreen):
             self.screen.printer_polled(event.results)
         opened = status.drawer_open(settings.cash_drawer.sensor) if status is not None else None
-        self.device_state = DeviceLine(opened, fault)  # every status bar watches it
+        watched = settings.cash_drawer.kick == "printer" and settings.cash_drawer.sensor != "none"
+        brief = status.fault_brief if status is not None else None
+        self.device_state = DeviceLine(opened, brief, watched)  # every status bar watches it
         if not opened:
             self._drawer_open_since, self._drawer_warned = None, False
         elif self._drawer_open_since is None:

@@ -37,10 +37,6 @@ def report(results: list[JobPrinted], receipt_number: str, *, what: str = "Recei
     ours = [result for result in results if result.job.receipt_number == receipt_number]
     words = [f"{what} {receipt_number} printed." if ours else f"{what} {receipt_number}: nothing was waiting."]
     for result in ours:
-        if result.drawer_error:
-            words.append(f"The drawer did not open: {result.drawer_error}. Open it with its key.")
-        elif result.drawer_opened:
-            words.append("Drawer opened.")
         if result.warning:
             words.append(f"Note: {result.warning}.")
     return PrintReport(" ".join(words), False)

@@ -180,3 +180,21 @@ def test_dash_dash_demo_reads_the_demo_counters_database(config, tmp_path, monke
     demo_operators = {row["operator_id"] for row in json.loads(pos("--demo", "operator", "list", "--json").stdout)}
     assert {"amy", "sam", "lena"} <= demo_operators
     assert json.loads(pos("operator", "list", "--json").stdout) == []  # the site's own database is another one
+
+
+def test_receipt_waiting_lists_a_drawer_slip_and_receipt_print_prints_it(config, tmp_path):
+    from drawer.day import MakeLoan, make_loan
+    from drawer.sessions import OpenDrawer, open_drawer
+    from pos.cli.common import database, settings
+    from pos.demo import build_demo
+
+    build_demo(settings(), accounts=20)
+    with database() as db:
+        with db.unit_of_work() as uow:
+            open_drawer(uow, OpenDrawer("amy", {"bill:10000": 2}), settings())
+        with db.unit_of_work() as uow:
+            loan = make_loan(uow, MakeLoan("amy", {"coin:25": 4}), settings())
+    [job] = json.loads(pos("receipt", "waiting", "--json").stdout)
+    assert (job["receipt_number"], job["kind"], job["status"]) == (loan.number, "slip", "pending")
+    assert f"Printed {loan.number} (slip)" in pos("receipt", "print").stdout
+    assert json.loads(pos("receipt", "waiting", "--json").stdout) == []

@@ -50,6 +50,22 @@ def test_printer_status_lists_every_device_and_the_printer_fault(tmp_path, monke
     assert "Ready" in result.stdout and "open" in result.stdout
 
 
+@pytest.mark.parametrize("fault", ["paper_out", "cover_open", "unreachable"])
+def test_printer_status_says_the_drawer_is_unknown_while_the_printer_is_faulted_or_unreachable(tmp_path, monkeypatch,
+                                                                                            sim, fault):
+    configure(tmp_path, monkeypatch, printer_section(sim))
+    if fault == "unreachable":
+        sim.power_off()
+    else:
+        setattr(sim, fault, True)
+    result = runner.invoke(app, ["printer", "status", "--json"])
+    assert result.exit_code == 1
+    drawer = next(state for state in json.loads(result.stdout) if state["device"] == "cash drawer")
+    assert drawer["state"].startswith("unknown") and "closed" not in drawer["state"]
+    result = runner.invoke(app, ["printer", "status"])
+    assert "unknown" in result.stdout and "closed" not in result.stdout
+
+
 def test_printer_test_prints_the_check_page_once(tmp_path, monkeypatch, sim):
     configure(tmp_path, monkeypatch, printer_section(sim))
     result = runner.invoke(app, ["printer", "test"])

@@ -80,11 +80,12 @@ def pay(database, settings, number, cents=2000):
         return post_payment(uow, command, settings)
 
 
-def test_file_backend_writes_escpos_and_text_and_kicks_the_drawer_for_cash(counter, tmp_path):
+def test_file_backend_writes_escpos_and_text_and_never_the_drawer_pulse(counter, tmp_path):
     database, settings, number = counter
     posted = pay(database, settings, number)
     [outcome] = print_waiting(database, settings)
-    assert outcome.printed and outcome.drawer_opened
+    assert outcome.printed
+    assert not (tmp_path / "receipts" / "drawer-kicks.escpos").exists()  # the drawer opens on its own path
     folder = tmp_path / "receipts"
     name = f"{posted.receipt_number}-receipt-{posted.print_job_id[:8]}"
     text_copy = (folder / f"{name}.txt").read_text(encoding="utf-8")
@@ -111,7 +112,7 @@ def test_printer_down_leaves_the_payment_posted_and_the_job_waiting_then_prints_
     printer = LoopbackPrinter()
     try:
         [outcome] = print_waiting(database, settings, NetworkPrinter("127.0.0.1", printer.port, 2.0))
-        assert outcome.printed and not outcome.drawer_opened  # a retry never opens the drawer again
+        assert outcome.printed
         assert print_waiting(database, settings, NetworkPrinter("127.0.0.1", printer.port, 2.0)) == []
     finally:
         printer.close()
@@ -172,19 +173,6 @@ def test_a_receipt_is_held_while_the_printer_reports_a_fault_and_prints_once_whe
     assert print_waiting(database, settings) == []
     assert sim.count(posted.receipt_number) == 2  # the number under the barcode and in the identity line: one receipt
     assert sim.printed.count(b"PAYMENT RECEIPT") == 1
-
-
-def test_the_drawer_opens_at_once_even_while_the_receipt_is_held(escpos_counter):
-    database, settings, number, sim = escpos_counter
-    sim.paper_out = True
-    pay(database, settings, number)
-    [outcome] = print_waiting(database, settings)
-    assert outcome.held and outcome.drawer_opened
-    sim.wait_quiet()
-    assert len(sim.realtime_pulses) == 1
-    sim.clear_faults()
-    print_waiting(database, settings)
-    assert len(sim.realtime_pulses) == 1 and b"\x1bp" not in sim.printed  # the retry never kicks again
 
 
 def test_paper_near_end_prints_and_the_warning_is_kept(escpos_counter):

@@ -590,6 +590,12 @@ def test_escpos_prints_what_the_code_page_cannot_hold_as_question_marks_instead_
     assert b"Tarifa ? 1,50" not in out  # the euro sign has a code page
 
 
+def test_escpos_documents_print_in_one_fixed_code_page_pc858():
+    out = document_escpos("Müller õ À É Î Õ Ü ñ ç ß €\n")
+    assert out.startswith(b"\x1b@\x1bt\x13") and out.count(b"\x1bt") == 1
+    assert "Müller õ À É Î Õ Ü ñ ç ß €\n".encode("cp858") in out
+
+
 def test_escpos_refuses_an_unknown_printer_profile():
     with pytest.raises(PrinterError):
         document_escpos("x", profile="no-such-printer")

@@ -51,18 +51,9 @@ def test_every_text_line_of_the_layout_is_in_the_escpos_output():
         assert row.encode("ascii") + b"\n" in out
 
 
-@pytest.mark.parametrize(("pin", "on_ms", "off_ms", "pulse"), [
-    (2, 100, 200, b"\x1bp\x00\x32\x64"),
-    (5, 100, 200, b"\x1bp\x01\x32\x64"),
-    (2, 3, 510, b"\x1bp\x00\x02\xff"),
-])
-def test_drawer_pulse_uses_the_pin_and_timing_in_two_millisecond_units(pin, on_ms, off_ms, pulse):
-    out = render_escpos(split_payment(), 42, kick_drawer=(pin, on_ms, off_ms))
-    assert out.startswith(ESC + b"@" + pulse)
-
-
-def test_no_drawer_pulse_unless_asked():
+def test_a_receipt_never_carries_a_drawer_pulse():
     assert ESC + b"p" not in render_escpos(split_payment(), 42)
+    assert ESC + b"p" not in render_escpos(void_slip(), 42)
 
 
 def test_unencodable_characters_print_as_question_marks_instead_of_crashing():
@@ -78,6 +69,39 @@ def test_accented_letters_and_the_euro_sign_are_encoded_not_replaced():
     assert ESC + b"t" in out  # a code page was selected for them
 
 
+ACCENTED = "õ À É Î Õ Ü ñ ç ß €"
+# The same letters in PC858 (Epson's table 19), byte by byte: what an Epson-class printer prints as letters.
+ACCENTED_PC858 = b"\xe4 \xb7 \x90 \xd7 \xe5 \x9a \xa4 \x87 \xe1 \xd5"
+
+
+def test_the_default_profile_prints_in_pc858_selected_once_right_after_initialising():
+    receipt = split_payment(lines=(ReceiptLine(100, account_number="1", name=ACCENTED),), total_cents=100)
+    out = render_escpos(receipt, 42)
+    assert out.startswith(ESC + b"@" + ESC + b"t\x13")  # ESC t 19: PC858, before any text
+    assert out.count(ESC + b"t") == 1  # never switched to another table mid-receipt (13, 15 printed boxes)
+    assert b"  " + ACCENTED_PC858 + b"\n" in out
+    assert ACCENTED_PC858 == ACCENTED.encode("cp858")
+
+
+def test_a_profile_without_pc858_or_pc850_prints_in_pc437_and_what_it_lacks_as_question_marks():
+    receipt = split_payment(lines=(ReceiptLine(100, account_number="1", name=ACCENTED),), total_cents=100)
+    out = render_escpos(receipt, 42, profile="TM-U220")  # its profile lists PC437 only
+    assert out.startswith(ESC + b"@" + ESC + b"t\x00") and out.count(ESC + b"t") == 1
+    assert b"  ? ? \x90 ? ? \x9a \xa4 \x87 \xe1 ?\n" in out
+
+
+@pytest.mark.parametrize(("pages", "chosen"), [
+    ({"0": "CP437", "2": "CP850", "19": "CP858", "53": "CP858"}, ("CP858", 19)),
+    ({"0": "CP437", "2": "CP850"}, ("CP850", 2)),
+    ({"0": "CP437"}, ("CP437", 0)),
+    ({}, ("CP437", 0)),
+])
+def test_the_code_page_is_chosen_per_profile(pages, chosen):
+    from receipts.escpos_render import code_page_for
+
+    assert code_page_for(pages) == chosen
+
+
 def test_void_slip_renders_with_its_negative_total():
     out = render_escpos(void_slip(), 48)
     assert re.search(rb"TOTAL VOIDED\s+-\$45\.00\n", out)
@@ -90,6 +114,6 @@ def test_an_unknown_printer_profile_is_a_printer_error_naming_it():
 
 
 def test_rendering_writes_nothing_to_stdout_or_stderr(capfd):
-    render_escpos(split_payment(), 42, kick_drawer=(2, 100, 200))
+    render_escpos(split_payment(), 42)
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""

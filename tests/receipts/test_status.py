@@ -54,3 +54,16 @@ def test_an_unreachable_printer_is_a_fault_naming_the_reason():
     status = PrinterStatus.unreachable("connection refused")
     assert status.fault == "the printer is unreachable (connection refused): check its power and cable"
     assert status.drawer_open("open_when_high") is None
+
+
+@pytest.mark.parametrize(("answers", "brief"), [
+    ({1: 0x1A, 2: 0x32}, "paper out"), ({1: 0x1A, 2: 0x16}, "cover open"), ({1: 0x1A, 3: 0x32}, "error"),
+    ({1: 0x1A}, "offline"), ({1: 0x12}, None)])
+def test_the_fault_in_brief_for_the_status_bar(answers, brief):
+    assert decode_status(answers).fault_brief == brief
+    assert PrinterStatus.unreachable("connection refused").fault_brief == "unreachable"
+
+
+def test_the_drawer_sensor_is_not_believed_while_the_printer_is_in_a_fault():
+    assert decode_status({1: 0x1E, 2: 0x32}).drawer_open("open_when_high") is None  # paper out
+    assert decode_status({1: 0x1A, 2: 0x32}).drawer_open("open_when_low") is None

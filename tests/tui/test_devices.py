@@ -83,7 +83,7 @@ async def test_the_status_bar_shows_a_printer_fault_until_it_is_cleared(demo_set
         await signed_in(pilot)
         await start_payment(pilot, settings, number, balance)
         await pilot.press("enter")
-        await wait_for_words(pilot, "Printer: the printer is out of paper")  # the poller read the fault
+        await wait_for_words(pilot, "Printer: paper out")  # the poller read the fault
         sim.clear_faults()
         await pilot.press("f5")  # the cashier put paper in and tries at once: printed from the payment screen
         [(receipt, *_)] = posted_payments(settings)

@@ -41,6 +41,7 @@ class DrawerDayScreen(CounterScreen):
         Binding("f6", "loan", "Loan", show=True),
         Binding("f7", "no_sale", "No-sale", show=True),
         Binding("f8", "close_drawer", "Close drawer", show=True),
+        Binding("f5", "print_slip", "Print now", show=True),
         Binding("escape", "app.home", "Home", show=True),
     ]
 
@@ -51,8 +52,15 @@ class DrawerDayScreen(CounterScreen):
     @dataclass
     class Moved(Message):
         made: MovementMade
-        print_error: str | None
+        printing: str  # what the print queue did with the slip (printed, or why it waits)
         kick_error: str | None
+
+    @dataclass
+    class SlipPrinted(Message):
+        number: str
+        printing: str  # what to tell the cashier ("" when the Moved message says it)
+        waiting: bool  # the slip still waits: F5 tries the printer now
+        unknown: bool  # sent but not confirmed: F5 prints it again marked REPRINT
 
     @dataclass
     class ApprovalNeeded(Message):
@@ -65,6 +73,7 @@ class DrawerDayScreen(CounterScreen):
         self.operator = operator
         self.report: CloseoutReport | None = None
         self._busy = False
+        self._slip: tuple[str, bool] | None = None  # the last slip still waiting: (number, outcome unknown)
 
     def compose(self) -> ComposeResult:
         terminal = self.settings.terminal
@@ -210,11 +219,9 @@ class DrawerDayScreen(CounterScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="drawer-move")
     def _move(self, kind: str, values: dict, approver: Approval | None) -> None:
         from drawer import day
-        from drawer.documents import movement_slip_text
-        from drawer.paper import print_document
-        from drawer.reports import movement_slip
         from pos.core.operators import Credentials
-        from pos.core.printing import kick_drawer, paper_columns
+        from pos.core.printing import kick_drawer, print_waiting
+        from pos.tui.print_report import report
 
         operator = self.operator.operator_id
         credentials = Credentials(approver.operator_id, approver.pin) if approver else None
@@ -237,14 +244,42 @@ class DrawerDayScreen(CounterScreen):
                 raise
             self.post_message(self.ApprovalNeeded(denied.message, lambda given: self._move(kind, values, given)))
             return
-        # After the commit: the slip and the drawer; neither failing undoes what was recorded.
+        # After the commit: the drawer, then the slip from the print queue (it was queued with the movement,
+        # so a printer in a fault holds it and it prints by itself later); neither failing undoes the movement.
         kick_error = kick_drawer(self.settings)
-        with database.reader() as uow:
-            slip = movement_slip(uow, made.movement_id, self.settings)
-        print_error = print_document(self.settings, f"{made.number}-{kind}",
-                                     movement_slip_text(slip, paper_columns(self.settings),
-                                                        symbol=self.settings.money.currency_symbol))
-        self.post_message(self.Moved(made, print_error, kick_error))
+        results = print_waiting(database, self.settings)
+        outcome = report(results, made.number, what="Slip", printer_configured=self.settings.printer.backend != "none")
+        self.post_message(self.SlipPrinted(made.number, "", outcome.waiting, _unknown(results, made.number)))
+        self.post_message(self.Moved(made, outcome.text, kick_error))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "print_slip":
+            return self._slip is not None
+        return True
+
+    def action_print_slip(self) -> None:
+        """Try the printer now for a slip that waits; a slip that may not have printed comes out marked REPRINT."""
+        if self._slip is not None:
+            self._say("Trying the printer…")
+            self._print_slip(*self._slip)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="slip-print")
+    def _print_slip(self, number: str, unknown: bool) -> None:
+        from pos.core.printing import print_waiting, reprint_unknown
+        from pos.tui.print_report import report
+
+        database = self.app.connected_database()
+        results = (reprint_unknown(database, self.settings, number, self.operator.operator_id) if unknown
+                   else print_waiting(database, self.settings))
+        outcome = report(results, number, what="Slip", printer_configured=self.settings.printer.backend != "none")
+        self.post_message(self.SlipPrinted(number, outcome.text, outcome.waiting, _unknown(results, number)))
+
+    @on(SlipPrinted)
+    def _slip_printed(self, event: SlipPrinted) -> None:
+        self._slip = (event.number, event.unknown) if event.waiting else None
+        if event.printing:
+            self._say(event.printing)
+        self.refresh_bindings()
 
     @on(ApprovalNeeded)
     def _ask_approval(self, event: ApprovalNeeded) -> None:
@@ -270,8 +305,8 @@ class DrawerDayScreen(CounterScreen):
         if made.approved_by:
             text += f", approved by {made.approved_by}"
         text += "."
-        if event.print_error:
-            text += f" The slip did not print: {event.print_error}."
+        if event.printing:
+            text += f" {event.printing}"
         if event.kick_error:
             text += f" The drawer did not kick open: {event.kick_error}. Open it with its key."
         self._say(text)
@@ -287,6 +322,11 @@ class DrawerDayScreen(CounterScreen):
 
     def _money(self, cents: int) -> str:
         return format_cents(cents, symbol=self.settings.money.currency_symbol)
+
+
+def _unknown(results: list, number: str) -> bool:
+    """The slip itself was sent but not confirmed (another job's trouble is not this slip's)."""
+    return any(result.unknown and result.job.receipt_number == number for result in results)
 
 
 def _clock(stamp: str) -> str:

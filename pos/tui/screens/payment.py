@@ -42,12 +42,12 @@ if TYPE_CHECKING:
     from pos.core.account_views import AccountView, FeeCodeView
     from pos.core.operators import OperatorView
     from pos.core.payments import PaymentPosted, PaymentReview, PaymentWarning
-    from pos.core.printing import JobPrinted
+    from pos.core.printing import DrawerKick, JobPrinted
     from pos.core.scanline import StubScanned
     from pos.core.settings import Settings
 
 ENTRY_ACTIONS = {"add_line", "add_tender", "choose_tender", "note", "post", "remove", "new_payment"}
-POSTED_ACTIONS = {"next_customer", "print_again"}
+POSTED_ACTIONS = {"next_customer", "print_again", "drawer_for_payment"}
 FEE_MATCHES_SHOWN = 6
 
 
@@ -73,6 +73,7 @@ class PaymentScreen(CounterScreen):
         Binding("f7", "add_tender('card')", "Card", show=True),
         Binding("f8", "choose_tender", "Tender", show=True),
         Binding("f9", "note", "Note", show=True),
+        Binding("ctrl+d", "drawer_for_payment", "Open drawer", show=True),
         Binding("f12", "post", "Post", show=True),
         Binding("ctrl+r", "remove", "Remove", show=True),
         Binding("ctrl+n", "new_payment", "New", show=True),
@@ -111,6 +112,15 @@ class PaymentScreen(CounterScreen):
     class Posted(Message):
         posted: PaymentPosted
         receipt_text: str
+        drawer: DrawerKick
+
+    @dataclass
+    class DrawerOpenedForPayment(Message):
+        """The cashier opened the drawer for the payment (a no-sale naming its receipt); ``error``: no pulse."""
+
+        receipt_number: str
+        slip_number: str
+        error: str | None
 
     @dataclass
     class Printed(Message):
@@ -151,6 +161,7 @@ class PaymentScreen(CounterScreen):
         self._posted: PaymentPosted | None = None
         self._print_waiting = False
         self._print_unknown = False  # sent but not confirmed: F5 asks for a REPRINT
+        self._drawer: DrawerKick | None = None  # what the drawer did for the payment just posted
         self._shown_on_display: tuple[str, str] | None = None
 
     # Layout ------------------------------------------------------------------------------------
@@ -201,6 +212,8 @@ class PaymentScreen(CounterScreen):
             return self._state == "posted"
         if action == "print_again":
             return self._state == "posted" and self._print_waiting
+        if action == "drawer_for_payment":
+            return self._state == "posted" and self._drawer is not None and self._drawer.failed
         return True
 
     # What is on the payment ---------------------------------------------------------------------
@@ -619,7 +632,7 @@ class PaymentScreen(CounterScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="post")
     def _post(self, key: str, draft: Draft) -> None:
         from pos.core.payments import PaymentNeedsConfirmation, post_payment
-        from pos.core.printing import receipt_text
+        from pos.core.printing import open_drawer_for_payment, receipt_text
 
         database = self.app.connected_database()
         try:
@@ -628,9 +641,11 @@ class PaymentScreen(CounterScreen):
         except PaymentNeedsConfirmation as needs:
             self.post_message(self.NeedsConfirmation(list(needs.warnings)))
             return
+        # The cash is in the cashier's hand now: the drawer opens at once, whatever receipts wait.
+        drawer = open_drawer_for_payment(self.settings, posted.receipt_number, posted.has_cash)
         with database.reader() as uow:
             text = receipt_text(uow, posted.receipt_number, self.settings)
-        self.post_message(self.Posted(posted, text))
+        self.post_message(self.Posted(posted, text, drawer))
 
     @on(NeedsConfirmation)
     def _confirm_warnings(self, event: NeedsConfirmation) -> None:
@@ -661,6 +676,8 @@ class PaymentScreen(CounterScreen):
 
         self._to_display(*change_due(posted.change_cents, self.symbol))
         self.query_one(PostedPayment).show(posted, event.receipt_text)
+        self._drawer = event.drawer
+        self._say_drawer(event.drawer)
         self.query_one("#payment-views", ContentSwitcher).current = "payment-posted"
         self.set_focus(None)
         self.refresh_bindings()
@@ -729,6 +746,51 @@ class PaymentScreen(CounterScreen):
         else:
             self.app.notify(f"The {event.check} was not endorsed: {event.error}. Endorse it by hand.",
                             title="Endorsement", severity="warning")
+
+    # The cash drawer: opened at once for a cash payment; by the cashier's key when the pulse failed ------
+
+    def _say_drawer(self, drawer: DrawerKick) -> None:
+        posted = self.query_one(PostedPayment)
+        if not drawer.needed:
+            posted.say_drawer("")
+        elif drawer.opened:
+            posted.say_drawer("Drawer opened.")
+        else:
+            posted.say_drawer(f"The drawer did not open: {drawer.error}. Ctrl+D opens it for receipt "
+                              f"{drawer.receipt_number} (recorded as a no-sale for this payment).", failed=True)
+            self.app.notify(f"The drawer did not open for receipt {drawer.receipt_number}: {drawer.error}.",
+                            title="Drawer", severity="error", markup=False)
+        self.refresh_bindings()
+
+    def action_drawer_for_payment(self) -> None:
+        if self._state == "posted" and self._drawer is not None and self._drawer.failed:
+            self.query_one(PostedPayment).say_drawer("Opening the drawer…", failed=True)
+            self._open_drawer_for_payment(self._drawer.receipt_number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="drawer-for-payment")
+    def _open_drawer_for_payment(self, receipt_number: str) -> None:
+        from drawer.day import OpenForPayment, open_for_payment
+        from pos.core.printing import kick_drawer
+
+        with self.app.connected_database().unit_of_work() as uow:
+            made = open_for_payment(uow, OpenForPayment(self.operator.operator_id, receipt_number), self.settings)
+        self.post_message(self.DrawerOpenedForPayment(receipt_number, made.number, kick_drawer(self.settings)))
+
+    @on(DrawerOpenedForPayment)
+    def _drawer_opened_for_payment(self, event: DrawerOpenedForPayment) -> None:
+        if self._drawer is None or self._drawer.receipt_number != event.receipt_number:
+            return
+        from dataclasses import replace
+
+        self._drawer = replace(self._drawer, opened=event.error is None, error=event.error)
+        if event.error is None:
+            self.query_one(PostedPayment).say_drawer(f"Drawer opened for receipt {event.receipt_number} "
+                                                     f"(no-sale slip {event.slip_number}).")
+        else:
+            self.query_one(PostedPayment).say_drawer(
+                f"Recorded on no-sale slip {event.slip_number}, but the pulse did not reach the drawer: "
+                f"{event.error}. Open it with its key; Ctrl+D tries again.", failed=True)
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
     def _print(self, receipt_number: str) -> None:
@@ -855,6 +917,8 @@ class PaymentScreen(CounterScreen):
             self.query_one(PostedPayment).say_printing(f"Receipt waiting: {message}. F5 tries again.",
                                                        waiting=True)
             self.refresh_bindings()
+        elif event.worker.group == "drawer-for-payment":
+            self.query_one(PostedPayment).say_drawer(f"The drawer was not opened: {message}.", failed=True)
         elif event.worker.group == "add-account":
             self._say(f"Nothing added: {message}")
 
@@ -869,6 +933,7 @@ class PaymentScreen(CounterScreen):
         self._note = None
         self._acknowledged = frozenset()
         self._posted = None
+        self._drawer = None
         self._print_waiting = False
         self._print_unknown = False
         self._to_display(self.settings.customer_display.welcome)

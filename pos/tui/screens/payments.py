@@ -70,6 +70,7 @@ class PaymentsScreen(CounterScreen):
     @dataclass
     class Voided(Message):
         voided: PaymentVoided
+        drawer_error: str | None = None  # the pulse for the cash handed back did not reach the drawer
 
     @dataclass
     class Printed(Message):
@@ -258,7 +259,7 @@ class PaymentsScreen(CounterScreen):
     def _void(self, receipt_number: str, reason: str, key: str, approval: Approval | None) -> None:
         from pos.core.operators import Credentials
         from pos.core.payments import VoidPayment, void_payment
-        from pos.core.printing import print_waiting
+        from pos.core.printing import open_drawer_for_payment, print_waiting
 
         # The PIN goes into this one call and is not kept anywhere after it.
         approver = None if approval is None else Credentials(approval.operator_id, approval.pin)
@@ -272,7 +273,8 @@ class PaymentsScreen(CounterScreen):
                 raise
             self.post_message(self.ApprovalNeeded(receipt_number, reason, key, denied.message))
             return
-        self.post_message(self.Voided(voided))
+        drawer = open_drawer_for_payment(self.settings, voided.receipt_number, voided.has_cash)  # at once
+        self.post_message(self.Voided(voided, drawer.error if drawer.failed else None))
         self.post_message(self.Printed(voided.receipt_number, "Void slip", print_waiting(database, self.settings)))
 
     @on(ApprovalNeeded)
@@ -296,6 +298,10 @@ class PaymentsScreen(CounterScreen):
         approved = f", approved by {voided.approved_by}" if voided.approved_by else ""
         self._done = (f"Receipt {voided.voided_receipt_number} voided by void receipt {voided.receipt_number}"
                       f"{approved}.")
+        if event.drawer_error:
+            self._done += f" The drawer did not open: {event.drawer_error}. Open it with its key to hand the cash back."
+            self.app.notify(f"The drawer did not open for void {voided.receipt_number}: {event.drawer_error}.",
+                            title="Drawer", severity="error", markup=False)
         self._say(self._done)
         self._reload()
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class PostedPayment(Vertical):
-    """``show`` the payment just posted; ``say_printing`` what the printer did with its receipt."""
+    """``show`` the payment just posted; ``say_drawer`` what the drawer did; ``say_printing`` what the printer did."""
 
     def __init__(self, *, currency_symbol: str = "$", id: str | None = None) -> None:
         super().__init__(id=id)
@@ -29,6 +29,7 @@ class PostedPayment(Vertical):
             with Vertical(id="posted-facts"):
                 yield ChangeDisplay(currency_symbol=self.currency_symbol, id="posted-change")
                 yield Static("", id="posted-turnoff", markup=False)
+                yield Static("", id="drawer-status", markup=False)
                 yield Static("", id="print-status", markup=False)
                 yield Static("Enter: next customer", id="posted-help", markup=False)
             yield ReceiptPreview(id="posted-receipt")
@@ -46,6 +47,13 @@ class PostedPayment(Vertical):
                        "Tell the field crew now; the receipt says so too.")
         self.say_printing("Printing the receipt…")
         self.query_one("#posted-receipt", ReceiptPreview).show(receipt_text)
+
+    def say_drawer(self, text: str, *, failed: bool = False) -> None:
+        """What the cash drawer did for this payment (nothing shown when no cash moved)."""
+        status = self.query_one("#drawer-status", Static)
+        status.display = bool(text)
+        status.update(text)
+        status.set_class(failed, "-failed")
 
     def say_printing(self, text: str, *, waiting: bool = False) -> None:
         status = self.query_one("#print-status", Static)

@@ -38,7 +38,8 @@ class StatusBar(Horizontal):
         yield Label(f"{self.terminal_id} · {self.site_name}", id="status-site-short", classes="-short",
                     markup=False)
         yield Label(f"{self.operator_name} ({ROLE_LABELS.get(self.role, self.role)})", id="status-operator",
-                    markup=False)
+                    classes="-long", markup=False)
+        yield Label(self.operator_name, id="status-operator-short", classes="-short", markup=False)
         yield Label("", id="status-devices", markup=False)
         yield Label("", id="status-business-date", classes="-long")
         yield Label("", id="status-business-date-short", classes="-short")
@@ -66,10 +67,15 @@ class StatusBar(Horizontal):
 
 @dataclass(frozen=True)
 class DeviceLine:
-    """What the printer poller last learnt: the drawer (None when no sensor is read) and any printer fault."""
+    """What the printer poller last learnt: the drawer (None: not known) and any printer fault, in brief.
+
+    ``drawer_watched``: the site reads the drawer's sensor, so a drawer not known says "unknown".
+    ``printer_fault`` is the brief form ("paper out") so the operator and the date keep their room.
+    """
 
     drawer_open: bool | None = None
     printer_fault: str | None = None
+    drawer_watched: bool = False
 
     @property
     def alert(self) -> bool:
@@ -79,6 +85,8 @@ class DeviceLine:
         parts = []
         if self.drawer_open is not None:
             parts.append("Drawer OPEN" if self.drawer_open else "Drawer closed")
+        elif self.drawer_watched:
+            parts.append("Drawer unknown")
         if self.printer_fault:
             parts.append(f"Printer: {self.printer_fault}")
         return " · ".join(parts)
