@@ -135,6 +135,9 @@ def demo_dir() -> Path:
     return user_data_dir() / "demo"
 
 
+DEMO_RECEIPT_HEADER = ("Riverbend Water District", "200 Main Street", "Riverbend, CA 95000", "(555) 010-0100")
+
+
 def demo_settings(base: Settings | None = None, directory: Path | None = None) -> Settings:
     """The site's settings with the database and report PDFs moved into the demo folder.
 
@@ -147,6 +150,10 @@ def demo_settings(base: Settings | None = None, directory: Path | None = None) -
                  "drawer": {"reports_dir": str(directory / "reports")}}
     if base.printer.backend == "file":
         overrides["printer"] = {"directory": str(directory / "receipts")}
+    if not base.receipt.header:
+        # The demo district's own letterhead; a real site's header comes from its own settings.
+        overrides["receipt"] = {"header": list(DEMO_RECEIPT_HEADER),
+                                "footer": [*base.receipt.footer, "Pay online: riverbend.example"]}
     data = base.model_dump()
     for section, values in overrides.items():
         data[section].update(values)
