@@ -25,6 +25,7 @@ from pos.core.money import format_cents
 from receipts.layout import MIN_COLUMNS, clean_text, display_width, wrap_text
 
 NOT_COUNTED = "not counted"
+BLIND = "shown after the count (blind close)"
 CLOSEOUT_TITLE = "DRAWER CLOSEOUT (Z)"
 DEPOSIT_TITLE = "BANK DEPOSIT SLIP"
 MOVEMENT_TITLES = {"drop": "DRAWER DROP", "paid_out": "PAID-OUT", "loan": "DRAWER LOAN", "no_sale": "NO-SALE"}
@@ -118,7 +119,7 @@ def closeout_text(report: CloseoutReport, columns: int, *, symbol: str = "$") ->
         sheet.text(NOT_COUNTED)
 
     sheet.heading("TOTALS")
-    sheet.pair("Expected", sheet.money(report.expected_cents))
+    sheet.pair("Expected", _expected(report, sheet.money))
     sheet.pair("Counted", _shown(report.counted_cents, counted, sheet.money))
     sheet.pair("Over/short", _shown_over_short(report.over_short_cents, counted, sheet.money))
     sheet.pair("Counts made", _counts_made(report.counts_made))
@@ -232,7 +233,8 @@ def movement_slip_text(slip: MovementSlip, columns: int, *, symbol: str = "$") -
         sheet.pair("Amount", "no cash moved")
     else:
         sheet.pair(_movement_amount_label(movement.kind), sheet.money(movement.amount_cents))
-    sheet.pair("Cash in drawer after", sheet.money(slip.cash_in_drawer_cents))
+    if slip.cash_in_drawer_cents is not None:
+        sheet.pair("Cash in drawer after", sheet.money(slip.cash_in_drawer_cents))
     sheet.rule("=")
     sheet.signature("Cashier")
     if movement.kind == "paid_out":
@@ -350,7 +352,7 @@ def closeout_pdf(report: CloseoutReport, *, symbol: str = "$") -> bytes:
 
     pdf.heading("Totals")
     pdf.pairs([
-        ("Expected", money(report.expected_cents)),
+        ("Expected", _expected(report, money)),
         ("Counted", _shown(report.counted_cents, counted, money)),
         ("Over/short", _shown_over_short(report.over_short_cents, counted, money)),
         ("Counts made", _counts_made(report.counts_made)),
@@ -485,7 +487,7 @@ def closeout_csv(report: CloseoutReport) -> str:
                 detail=f"receipt {i.receipt_number}" if i.receipt_number else "", count=1)
     for line in report.retained_counts:
         add("retained_count", line.label, line.total_cents, reference=line.key, tender="cash", count=line.count)
-    add("total", "expected", report.expected_cents)
+    add("total", "expected", report.expected_cents, detail="" if report.expected_cents is not None else BLIND)
     amount, detail = maybe(report.counted_cents)
     add("total", "counted", amount, detail=detail)
     amount, detail = maybe(report.over_short_cents)
@@ -592,6 +594,10 @@ def _by(operator_id: str, approved_by: str | None) -> str:
 
 def _join(*parts: str | None) -> str:
     return "; ".join(part for part in parts if part)
+
+
+def _expected(report: CloseoutReport, money: Callable[[int], str]) -> str:
+    return BLIND if report.expected_cents is None else money(report.expected_cents)
 
 
 def _shown(cents: int | None, counted: bool, money: Callable[[int], str]) -> str:

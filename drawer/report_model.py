@@ -111,7 +111,7 @@ class CloseoutReport:
     cash_counts: tuple[DenominationCount, ...]  # the close count; empty while open
     items: tuple[CountedItem, ...]
     counts_made: int  # 0 open, 1 counted, 2 recounted
-    expected_cents: int  # all tenders
+    expected_cents: int | None  # all tenders; None while a blind-close drawer is not counted (never shown)
     counted_cents: int | None
     over_short_cents: int | None  # all tenders; negative is short
     closed_by: str | None  # the cashier, or the supervisor who force-closed
@@ -173,7 +173,7 @@ class MovementSlip:
     operator_id: str
     operator_name: str
     movement: Movement
-    cash_in_drawer_cents: int  # expected cash after the movement
+    cash_in_drawer_cents: int | None  # expected cash after the movement; None under a blind close (never shown)
 
 
 @dataclass(frozen=True)

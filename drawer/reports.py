@@ -82,7 +82,9 @@ def closeout_report(uow: UnitOfWork, session_id: str, settings: Settings) -> Clo
     count = uow.session.execute(select(DrawerCount).where(DrawerCount.session_id == session.id)
                                 .order_by(DrawerCount.attempt.desc()).limit(1)).scalar_one_or_none()
     counted = json.loads(count.counted_by_tender) if count else {}
-    figures = tuple(TenderFigures(t.tender, t.payments_count, t.payments_cents, t.change_cents, t.voids_count,
+    # A blind close: until the count is saved, no report says what the drawer should hold, whoever asks.
+    blind = settings.drawer.blind_close and count is None
+    figures = () if blind else tuple(TenderFigures(t.tender, t.payments_count, t.payments_cents, t.change_cents, t.voids_count,
                                   t.voids_cents, t.expected_cents,
                                   counted.get(t.tender) if count else None,
                                   counted.get(t.tender, 0) - t.expected_cents if count else None)
@@ -120,7 +122,8 @@ def closeout_report(uow: UnitOfWork, session_id: str, settings: Settings) -> Clo
         opening_float_cents=session.float_cents, movements=movements, payments_count=len(payments),
         payments_cents=sum(t.total_cents for t in payments), tenders=figures, voids=voids,
         cash_counts=_counts(json.loads(count.cash_counts) if count else {}, labels), items=items,
-        counts_made=session.counts_made, expected_cents=sum(t.expected_cents for t in expected.values()),
+        counts_made=session.counts_made,
+        expected_cents=None if blind else sum(t.expected_cents for t in expected.values()),
         counted_cents=count.counted_cents if count else None,
         over_short_cents=count.counted_cents - sum(t.expected_cents for t in expected.values()) if count else None,
         closed_by=session.closed_by, forced=session.forced, signed_off_by=session.signed_off_by,
@@ -174,8 +177,10 @@ def movement_slip(uow: UnitOfWork, movement_id: str, settings: Settings) -> Move
     if row is None:
         raise InputError("slip", f"{movement_id} is not a drawer movement")
     session = uow.session.get(DrawerSession, row.session_id)
-    tenders, movements = load_journal(uow, session.id)
-    cash = expected_by_tender(session.float_cents, tenders, movements, ["cash"])["cash"].expected_cents
+    cash = None
+    if not (settings.drawer.blind_close and session.counts_made == 0):  # a blind count stays blind
+        tenders, movements = load_journal(uow, session.id)
+        cash = expected_by_tender(session.float_cents, tenders, movements, ["cash"])["cash"].expected_cents
     return MovementSlip(settings.terminal.site_name, session.terminal_id, session.operator_id,
                         _name(uow, session.operator_id), _movement(row, _labels(settings)), cash)
 

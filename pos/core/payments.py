@@ -281,7 +281,8 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
         cash_after = add_cash(uow, drawer.session_id, delta)  # rolled back with the payment if refused
         limit = settings.drawer.till_limit_cents
         if takes_cash and limit and cash_after - delta > limit:
-            raise DrawerError(f"The drawer holds {format_cents(cash_after - delta)}, over the till limit of "
+            held = "more cash than" if settings.drawer.blind_close else f"{format_cents(cash_after - delta)}, over"
+            raise DrawerError(f"The drawer holds {held} the till limit of "
                               f"{format_cents(limit)}: make a drop to the safe before taking more cash")
     txn_id = str(uuid.uuid4())
     receipt_number = next_receipt_number(uow, settings.terminal.id)
@@ -486,10 +487,10 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
         if handed_back:
             left = add_cash(uow, original.drawer_session_id, -handed_back)  # rolled back with the void if refused
             if left < 0:
+                holds = "less" if settings.drawer.blind_close else f"only {format_cents(left + handed_back)}"
                 raise DrawerError(f"Voiding receipt {original.receipt_number} hands back "
-                                  f"{format_cents(handed_back)} in cash, but the drawer should hold only "
-                                  f"{format_cents(left + handed_back)}: make a change loan first, then void; "
-                                  "nothing was voided")
+                                  f"{format_cents(handed_back)} in cash, but the drawer should hold {holds}: "
+                                  "make a change loan first, then void; nothing was voided")
     job_id = _print_job(uow, txn_id, "void_slip", settings, command.operator_id)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="payment_voided", operator_id=command.operator_id, approver_id=approved_by,
