@@ -176,6 +176,7 @@ def deposit_slip_text(slip: DepositSlip, columns: int, *, symbol: str = "$") -> 
         sheet.text(f"{drawer.terminal_id} {drawer.operator_id} {drawer.business_date.isoformat()}")
         sheet.text(f"Session {drawer.session_id}", indent=_INDENT)
         sheet.pair("Cash", sheet.money(drawer.cash_cents), indent=_INDENT)
+        sheet.pair("Cash from drops", sheet.money(drawer.drops_cents), indent=_INDENT)
         sheet.pair("Checks & money orders", sheet.money(drawer.items_cents), indent=_INDENT)
     if not slip.drawers:
         sheet.text("None")
@@ -196,14 +197,38 @@ def deposit_slip_text(slip: DepositSlip, columns: int, *, symbol: str = "$") -> 
 
     sheet.heading("TOTALS")
     sheet.pair("Cash", sheet.money(slip.cash_cents))
+    sheet.pair("of it from drops", sheet.money(slip.of_drawers("drops_cents")), indent=_INDENT)
     sheet.pair("Checks & money orders", sheet.money(slip.items_cents))
     sheet.rule(".")
     sheet.pair("DEPOSIT TOTAL", sheet.money(slip.total_cents))
+
+    sheet.heading("RECONCILIATION")
+    for label, value in _reconciliation(slip):
+        sheet.pair(label, sheet.money(value))
+    sheet.rule(".")
+    sheet.pair("= Deposit", sheet.money(slip.of_drawers("reconciled_cents")))
+    sheet.text(_reconciles(slip, sheet.money))
     sheet.rule("=")
     sheet.signature("Prepared by")
     sheet.signature("Verified by")
     sheet.signature("Bank")
     return sheet.render()
+
+
+def _reconciliation(slip: DepositSlip) -> list[tuple[str, int]]:
+    """The day's collections and what took cash away or brought it in, down to the deposit."""
+    return [("Collections", slip.of_drawers("collections_cents")),
+            ("Over (+) / short (-)", slip.of_drawers("over_short_cents")),
+            ("Paid-outs", -slip.of_drawers("paid_outs_cents")),
+            ("Change loans", slip.of_drawers("loans_cents")),
+            ("Float in less float kept", slip.of_drawers("float_change_cents"))]
+
+
+def _reconciles(slip: DepositSlip, money: Callable[[int], str]) -> str:
+    difference = slip.total_cents - slip.of_drawers("reconciled_cents")
+    if not difference:
+        return "Reconciles with the deposit"
+    return f"DOES NOT RECONCILE: the deposit differs by {money(difference)}."
 
 
 def movement_slip_text(slip: MovementSlip, columns: int, *, symbol: str = "$") -> str:
@@ -420,9 +445,14 @@ def deposit_slip_pdf(slip: DepositSlip, *, symbol: str = "$") -> bytes:
     pdf.heading("Totals")
     pdf.pairs([
         ("Cash", money(slip.cash_cents)),
+        ("of it from drops", money(slip.of_drawers("drops_cents"))),
         (f"Checks & money orders ({len(slip.items)})", money(slip.items_cents)),
         ("Deposit total", money(slip.total_cents)),
     ], money=True)
+    pdf.heading("Reconciliation")
+    pdf.pairs([*((label, money(value)) for label, value in _reconciliation(slip)),
+               ("= Deposit", money(slip.of_drawers("reconciled_cents")))], money=True)
+    pdf.paragraph(_reconciles(slip, money))
     pdf.signatures(("Prepared by", "Verified by", "Bank"))
     return pdf.bytes()
 

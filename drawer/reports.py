@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from drawer.day import posted_items
 from drawer.journal import expected_by_tender, load_journal
@@ -37,6 +37,7 @@ class DrawerSummary:
     signed_off_by: str | None
     verified_by: str | None
     deposit_bag: str | None
+    drops_cents: int = 0  # cash this drawer dropped to the safe: it goes into the drawer's deposit
 
 
 def list_drawers(uow: UnitOfWork, *, business_day: date | None = None, status: str | None = None,
@@ -52,9 +53,13 @@ def list_drawers(uow: UnitOfWork, *, business_day: date | None = None, status: s
     if operator_id is not None:
         query = query.where(DrawerSession.operator_id == operator_id)
     rows = uow.session.execute(query.order_by(DrawerSession.opened_at.desc())).all()
+    drops = dict(uow.session.execute(
+        select(DrawerMovement.session_id, func.sum(DrawerMovement.amount_cents))
+        .where(DrawerMovement.kind == "drop", DrawerMovement.session_id.in_([s.id for s, _, _ in rows]))
+        .group_by(DrawerMovement.session_id)).all()) if rows else {}
     return [DrawerSummary(s.id, s.terminal_id, s.operator_id, name or s.operator_id, _day(s.business_date), s.status,
                           s.opened_at, s.closed_at, s.over_short_cents, s.forced, s.signed_off_by, s.verified_by,
-                          bag) for s, name, bag in rows]
+                          bag, int(drops.get(s.id) or 0)) for s, name, bag in rows]
 
 
 def find_session(uow: UnitOfWork, reference: str) -> str:
@@ -156,10 +161,14 @@ def deposit_slip(uow: UnitOfWork, deposit_id: str, settings: Settings) -> Deposi
         items += [DepositItem(i["tender"], i["reference"], i["amount_cents"], session.terminal_id,
                               receipts.get((i["tender"], i["reference"], i["amount_cents"])))
                   for i in counted_items]
-        cash = json.loads(count.counted_by_tender).get("cash", 0) - (session.retained_float_cents or 0)
+        from drawer.deposit import drawer_part
+
+        part = drawer_part(uow, session, count)
         drawers.append(DepositDrawer(session.id, session.terminal_id, session.operator_id,
-                                     _day(session.business_date), cash,
-                                     sum(i["amount_cents"] for i in counted_items)))
+                                     _day(session.business_date), part.cash_cents, part.items_cents,
+                                     drops_cents=part.drops_cents, collections_cents=part.collections_cents,
+                                     over_short_cents=part.over_short_cents, paid_outs_cents=part.paid_outs_cents,
+                                     loans_cents=part.loans_cents, float_change_cents=part.float_change_cents))
     return DepositSlip(deposit.id, deposit.bag_number, settings.terminal.site_name, _day(deposit.business_date),
                        deposit.prepared_at, deposit.prepared_by, tuple(drawers),
                        _counts(json.loads(deposit.cash_counts), labels), tuple(items), deposit.cash_cents,
