@@ -179,7 +179,7 @@ def make_drop(uow: UnitOfWork, command: MakeDrop, settings: Settings) -> Movemen
     session = _own_open_session(uow, settings, command.operator_id)
     cash = cash_in_drawer_cents(uow, session.id)
     if amount > cash:
-        raise InputError("drop count", f"{_money(amount, settings)} is more than the {_money(cash, settings)} "
+        raise InputError("drop count", f"{_money(amount, settings)} is more than the {_held(cash, settings)}"
                                        "cash the drawer should hold")
     return _record(uow, settings, session, "drop", amount, counts=command.counts, reason="Drop to safe",
                    cash_before=cash)
@@ -212,7 +212,7 @@ def make_paid_out(uow: UnitOfWork, command: MakePaidOut, settings: Settings) -> 
     session = _own_open_session(uow, settings, command.operator_id)
     cash = cash_in_drawer_cents(uow, session.id)
     if amount > cash:
-        raise InputError("amount", f"{_money(amount, settings)} is more than the {_money(cash, settings)} cash "
+        raise InputError("amount", f"{_money(amount, settings)} is more than the {_held(cash, settings)}cash "
                                    "the drawer should hold")
     limit = rights(uow, role_of(uow, command.operator_id)).paid_out_cents
     approved_by = None
@@ -642,6 +642,11 @@ def _note(field_name: str, value: str | None, *, required: bool) -> str | None:
 
 def _money(cents: int, settings: Settings) -> str:
     return format_cents(cents, symbol=settings.money.currency_symbol)
+
+
+def _held(cents: int, settings: Settings) -> str:
+    """The drawer's expected cash for a message, followed by a space; nothing under a blind close."""
+    return "" if settings.drawer.blind_close else f"{_money(cents, settings)} "
 
 
 def _over_short_words(cents: int, settings: Settings) -> str:

@@ -1,4 +1,4 @@
-"""The bank deposit: cash by denomination minus the floats kept, and the checks, from closed verified drawers."""
+"""The bank deposit: cash by denomination minus the floats kept, the drawers' drops from the safe, and the checks."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from drawer.day import PAPER_TENDERS, authorised, last_count
+from drawer.journal import CASH
 from drawer.sessions import DrawerError, counts_json
 from pos.core import audit
 from pos.core.clock import business_date, timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import InputError
-from pos.core.models import Deposit, DrawerSession
+from pos.core.models import Deposit, DrawerCount, DrawerMovement, DrawerSession
 from pos.core.operators import Credentials
 from pos.core.settings import Settings
 
@@ -37,6 +38,51 @@ class DepositPrepared:
     items_cents: int
     total_cents: int
     session_ids: tuple[str, ...]
+    drops_cents: int = 0  # of cash_cents: what the drawers dropped to the safe during the day
+
+
+@dataclass(frozen=True)
+class DrawerPart:
+    """What one closed drawer puts in the bag, and the figures its deposit reconciles with."""
+
+    cash_cents: int  # counted cash minus the float kept
+    drops_cents: int
+    drop_counts: dict[str, int]  # the drops by denomination, as counted into the drop bags
+    items_cents: int
+    collections_cents: int
+    over_short_cents: int
+    paid_outs_cents: int
+    loans_cents: int
+    float_change_cents: int
+
+
+def drawer_part(uow: UnitOfWork, session: DrawerSession, count: DrawerCount) -> DrawerPart:
+    """The drawer's cash, drops and items for the deposit; reconciles as
+    collections + over/short - paid-outs + loans + (float - float kept) = cash + drops + items."""
+    moved: dict[str, int] = {"drop": 0, "paid_out": 0, "loan": 0}
+    drop_counts: dict[str, int] = {}
+    for kind, amount, counts in uow.session.execute(
+            select(DrawerMovement.kind, DrawerMovement.amount_cents, DrawerMovement.counts)
+            .where(DrawerMovement.session_id == session.id)):
+        if kind in moved:
+            moved[kind] += int(amount)
+        if kind == "drop":
+            for key, how_many in json.loads(counts or "{}").items():
+                drop_counts[key] = drop_counts.get(key, 0) + int(how_many)
+    counted = json.loads(count.counted_by_tender)
+    expected = json.loads(count.expected_by_tender)
+    banked = (CASH, *PAPER_TENDERS)
+    # The journal's expected cash is float + collections - paid-outs - drops + loans: take the rest back out.
+    collections = sum(expected.get(t, 0) for t in banked) - session.float_cents + moved["paid_out"] \
+        + moved["drop"] - moved["loan"]
+    retained = session.retained_float_cents or 0
+    return DrawerPart(cash_cents=counted.get(CASH, 0) - retained, drops_cents=moved["drop"], drop_counts=drop_counts,
+                      items_cents=sum(item["amount_cents"] for item in json.loads(count.items)
+                                      if item["tender"] in PAPER_TENDERS),
+                      collections_cents=collections,
+                      over_short_cents=sum(counted.get(t, 0) - expected.get(t, 0) for t in banked),
+                      paid_outs_cents=moved["paid_out"], loans_cents=moved["loan"],
+                      float_change_cents=session.float_cents - retained)
 
 
 def prepare_deposit(uow: UnitOfWork, command: PrepareDeposit, settings: Settings) -> DepositPrepared:
@@ -57,6 +103,7 @@ def prepare_deposit(uow: UnitOfWork, command: PrepareDeposit, settings: Settings
     cash_counts: dict[str, int] = {}
     items_cents = 0
     cash_cents = 0
+    drops_cents = 0
     for session_id in command.session_ids:
         session = found.get(session_id)
         who = f"{session.operator_id}'s drawer on {session.terminal_id}" if session else session_id
@@ -75,9 +122,12 @@ def prepare_deposit(uow: UnitOfWork, command: PrepareDeposit, settings: Settings
             left = int(how_many) - int(retained.get(key, 0))
             if left:
                 cash_counts[key] = cash_counts.get(key, 0) + left
-        cash_cents += json.loads(count.counted_by_tender).get("cash", 0) - (session.retained_float_cents or 0)
-        items_cents += sum(item["amount_cents"] for item in json.loads(count.items)
-                           if item["tender"] in PAPER_TENDERS)
+        part = drawer_part(uow, session, count)
+        for key, how_many in part.drop_counts.items():  # the drop bags from the safe go into the same bag
+            cash_counts[key] = cash_counts.get(key, 0) + how_many
+        cash_cents += part.cash_cents + part.drops_cents
+        drops_cents += part.drops_cents
+        items_cents += part.items_cents
     deposit_id = str(uuid.uuid4())
     uow.session.add(Deposit(id=deposit_id, bag_number=bag,
                             business_date=business_date(cutoff=settings.terminal.business_day_cutoff),
@@ -90,9 +140,9 @@ def prepare_deposit(uow: UnitOfWork, command: PrepareDeposit, settings: Settings
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="deposit_prepared", operator_id=supervisor.operator_id,
                  details={"deposit": deposit_id, "bag": bag, "sessions": list(command.session_ids),
-                          "cash_cents": cash_cents, "items_cents": items_cents},
+                          "cash_cents": cash_cents, "drops_cents": drops_cents, "items_cents": items_cents},
                  binds=[("deposit", deposit_id), *(("drawer_session", s) for s in command.session_ids)])
     uow.commit()
     return DepositPrepared(deposit_id, bag, cash_cents, items_cents, cash_cents + items_cents,
-                           tuple(command.session_ids))
+                           tuple(command.session_ids), drops_cents)
 

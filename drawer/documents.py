@@ -25,6 +25,7 @@ from pos.core.money import format_cents
 from receipts.layout import MIN_COLUMNS, clean_text, display_width, wrap_text
 
 NOT_COUNTED = "not counted"
+BLIND = "shown after the count (blind close)"
 CLOSEOUT_TITLE = "DRAWER CLOSEOUT (Z)"
 DEPOSIT_TITLE = "BANK DEPOSIT SLIP"
 MOVEMENT_TITLES = {"drop": "DRAWER DROP", "paid_out": "PAID-OUT", "loan": "DRAWER LOAN", "no_sale": "NO-SALE"}
@@ -118,7 +119,7 @@ def closeout_text(report: CloseoutReport, columns: int, *, symbol: str = "$") ->
         sheet.text(NOT_COUNTED)
 
     sheet.heading("TOTALS")
-    sheet.pair("Expected", sheet.money(report.expected_cents))
+    sheet.pair("Expected", _expected(report, sheet.money))
     sheet.pair("Counted", _shown(report.counted_cents, counted, sheet.money))
     sheet.pair("Over/short", _shown_over_short(report.over_short_cents, counted, sheet.money))
     sheet.pair("Counts made", _counts_made(report.counts_made))
@@ -176,6 +177,7 @@ def deposit_slip_text(slip: DepositSlip, columns: int, *, symbol: str = "$") -> 
         sheet.text(f"{drawer.terminal_id} {drawer.operator_id} {drawer.business_date.isoformat()}")
         sheet.text(f"Session {drawer.session_id}", indent=_INDENT)
         sheet.pair("Cash", sheet.money(drawer.cash_cents), indent=_INDENT)
+        sheet.pair("Cash from drops", sheet.money(drawer.drops_cents), indent=_INDENT)
         sheet.pair("Checks & money orders", sheet.money(drawer.items_cents), indent=_INDENT)
     if not slip.drawers:
         sheet.text("None")
@@ -196,15 +198,39 @@ def deposit_slip_text(slip: DepositSlip, columns: int, *, symbol: str = "$") -> 
 
     sheet.heading("TOTALS")
     sheet.pair("Cash", sheet.money(slip.cash_cents))
+    sheet.pair("of it from drops", sheet.money(slip.of_drawers("drops_cents")), indent=_INDENT)
     sheet.pair("Checks & money orders", sheet.money(slip.items_cents))
     sheet.rule(".")
     sheet.pair("DEPOSIT TOTAL", sheet.money(slip.total_cents))
+
+    sheet.heading("RECONCILIATION")
+    for label, value in _reconciliation(slip):
+        sheet.pair(label, sheet.money(value))
+    sheet.rule(".")
+    sheet.pair("= Deposit", sheet.money(slip.of_drawers("reconciled_cents")))
+    sheet.text(_reconciles(slip, sheet.money))
     _audit_head_text(sheet, slip.audit_head)
     sheet.rule("=")
     sheet.signature("Prepared by")
     sheet.signature("Verified by")
     sheet.signature("Bank")
     return sheet.render()
+
+
+def _reconciliation(slip: DepositSlip) -> list[tuple[str, int]]:
+    """The day's collections and what took cash away or brought it in, down to the deposit."""
+    return [("Collections", slip.of_drawers("collections_cents")),
+            ("Over (+) / short (-)", slip.of_drawers("over_short_cents")),
+            ("Paid-outs", -slip.of_drawers("paid_outs_cents")),
+            ("Change loans", slip.of_drawers("loans_cents")),
+            ("Float in less float kept", slip.of_drawers("float_change_cents"))]
+
+
+def _reconciles(slip: DepositSlip, money: Callable[[int], str]) -> str:
+    difference = slip.total_cents - slip.of_drawers("reconciled_cents")
+    if not difference:
+        return "Reconciles with the deposit"
+    return f"DOES NOT RECONCILE: the deposit differs by {money(difference)}."
 
 
 def movement_slip_text(slip: MovementSlip, columns: int, *, symbol: str = "$") -> str:
@@ -234,7 +260,8 @@ def movement_slip_text(slip: MovementSlip, columns: int, *, symbol: str = "$") -
         sheet.pair("Amount", "no cash moved")
     else:
         sheet.pair(_movement_amount_label(movement.kind), sheet.money(movement.amount_cents))
-    sheet.pair("Cash in drawer after", sheet.money(slip.cash_in_drawer_cents))
+    if slip.cash_in_drawer_cents is not None:
+        sheet.pair("Cash in drawer after", sheet.money(slip.cash_in_drawer_cents))
     sheet.rule("=")
     sheet.signature("Cashier")
     if movement.kind == "paid_out":
@@ -345,7 +372,7 @@ def closeout_pdf(report: CloseoutReport, *, symbol: str = "$") -> bytes:
 
     pdf.heading("Totals")
     pdf.pairs([
-        ("Expected", money(report.expected_cents)),
+        ("Expected", _expected(report, money)),
         ("Counted", _shown(report.counted_cents, counted, money)),
         ("Over/short", _shown_over_short(report.over_short_cents, counted, money)),
         ("Counts made", _counts_made(report.counts_made)),
@@ -415,9 +442,14 @@ def deposit_slip_pdf(slip: DepositSlip, *, symbol: str = "$") -> bytes:
     pdf.heading("Totals")
     pdf.pairs([
         ("Cash", money(slip.cash_cents)),
+        ("of it from drops", money(slip.of_drawers("drops_cents"))),
         (f"Checks & money orders ({len(slip.items)})", money(slip.items_cents)),
         ("Deposit total", money(slip.total_cents)),
     ], money=True)
+    pdf.heading("Reconciliation")
+    pdf.pairs([*((label, money(value)) for label, value in _reconciliation(slip)),
+               ("= Deposit", money(slip.of_drawers("reconciled_cents")))], money=True)
+    pdf.paragraph(_reconciles(slip, money))
     if slip.audit_head:
         pdf.pairs([(AUDIT_HEAD_LABEL, slip.audit_head)])
     pdf.signatures(("Prepared by", "Verified by", "Bank"))
@@ -485,7 +517,7 @@ def closeout_csv(report: CloseoutReport) -> str:
                 detail=f"receipt {i.receipt_number}" if i.receipt_number else "", count=1)
     for line in report.retained_counts:
         add("retained_count", line.label, line.total_cents, reference=line.key, tender="cash", count=line.count)
-    add("total", "expected", report.expected_cents)
+    add("total", "expected", report.expected_cents, detail="" if report.expected_cents is not None else BLIND)
     amount, detail = maybe(report.counted_cents)
     add("total", "counted", amount, detail=detail)
     amount, detail = maybe(report.over_short_cents)
@@ -604,6 +636,10 @@ def _by(operator_id: str, approved_by: str | None) -> str:
 
 def _join(*parts: str | None) -> str:
     return "; ".join(part for part in parts if part)
+
+
+def _expected(report: CloseoutReport, money: Callable[[int], str]) -> str:
+    return BLIND if report.expected_cents is None else money(report.expected_cents)
 
 
 def _shown(cents: int | None, counted: bool, money: Callable[[int], str]) -> str:

@@ -111,7 +111,7 @@ class CloseoutReport:
     cash_counts: tuple[DenominationCount, ...]  # the close count; empty while open
     items: tuple[CountedItem, ...]
     counts_made: int  # 0 open, 1 counted, 2 recounted
-    expected_cents: int  # all tenders
+    expected_cents: int | None  # all tenders; None while a blind-close drawer is not counted (never shown)
     counted_cents: int | None
     over_short_cents: int | None  # all tenders; negative is short
     closed_by: str | None  # the cashier, or the supervisor who force-closed
@@ -130,12 +130,30 @@ class CloseoutReport:
 
 @dataclass(frozen=True)
 class DepositDrawer:
+    """One drawer's part of a deposit, and how it reconciles with what the drawer collected."""
+
     session_id: str
     terminal_id: str
     operator_id: str
     business_date: date
-    cash_cents: int
+    cash_cents: int  # counted cash minus the float kept
     items_cents: int
+    drops_cents: int = 0  # cash the drawer dropped to the safe during the day: it goes into the bag too
+    collections_cents: int = 0  # payments less change and voids, in cash, checks and money orders
+    over_short_cents: int = 0  # the close's over (+) or short (-) in those tenders
+    paid_outs_cents: int = 0  # cash paid out of the drawer (>= 0)
+    loans_cents: int = 0  # change brought into the drawer from the safe (>= 0)
+    float_change_cents: int = 0  # opening float less the float kept for tomorrow
+
+    @property
+    def deposit_cents(self) -> int:
+        return self.cash_cents + self.drops_cents + self.items_cents
+
+    @property
+    def reconciled_cents(self) -> int:
+        """What the deposit should be from the drawer's day: it equals ``deposit_cents`` for a sound deposit."""
+        return (self.collections_cents + self.over_short_cents - self.paid_outs_cents + self.loans_cents
+                + self.float_change_cents)
 
 
 @dataclass(frozen=True)
@@ -165,6 +183,10 @@ class DepositSlip:
     total_cents: int
     audit_head: str | None = None  # the audit chain's head when printed, SEQ:HASH, for `pos audit verify --anchor`
 
+    def of_drawers(self, name: str) -> int:
+        """One reconciliation figure summed over the drawers (``collections_cents``, ``drops_cents`` …)."""
+        return sum(getattr(drawer, name) for drawer in self.drawers)
+
 
 @dataclass(frozen=True)
 class MovementSlip:
@@ -175,7 +197,7 @@ class MovementSlip:
     operator_id: str
     operator_name: str
     movement: Movement
-    cash_in_drawer_cents: int  # expected cash after the movement
+    cash_in_drawer_cents: int | None  # expected cash after the movement; None under a blind close (never shown)
 
 
 @dataclass(frozen=True)

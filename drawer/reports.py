@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from drawer.day import posted_items
 from drawer.journal import expected_by_tender, load_journal
@@ -38,6 +38,7 @@ class DrawerSummary:
     signed_off_by: str | None
     verified_by: str | None
     deposit_bag: str | None
+    drops_cents: int = 0  # cash this drawer dropped to the safe: it goes into the drawer's deposit
 
 
 def list_drawers(uow: UnitOfWork, *, business_day: date | None = None, status: str | None = None,
@@ -53,9 +54,13 @@ def list_drawers(uow: UnitOfWork, *, business_day: date | None = None, status: s
     if operator_id is not None:
         query = query.where(DrawerSession.operator_id == operator_id)
     rows = uow.session.execute(query.order_by(DrawerSession.opened_at.desc())).all()
+    drops = dict(uow.session.execute(
+        select(DrawerMovement.session_id, func.sum(DrawerMovement.amount_cents))
+        .where(DrawerMovement.kind == "drop", DrawerMovement.session_id.in_([s.id for s, _, _ in rows]))
+        .group_by(DrawerMovement.session_id)).all()) if rows else {}
     return [DrawerSummary(s.id, s.terminal_id, s.operator_id, name or s.operator_id, _day(s.business_date), s.status,
                           s.opened_at, s.closed_at, s.over_short_cents, s.forced, s.signed_off_by, s.verified_by,
-                          bag) for s, name, bag in rows]
+                          bag, int(drops.get(s.id) or 0)) for s, name, bag in rows]
 
 
 def find_session(uow: UnitOfWork, reference: str) -> str:
@@ -83,7 +88,9 @@ def closeout_report(uow: UnitOfWork, session_id: str, settings: Settings) -> Clo
     count = uow.session.execute(select(DrawerCount).where(DrawerCount.session_id == session.id)
                                 .order_by(DrawerCount.attempt.desc()).limit(1)).scalar_one_or_none()
     counted = json.loads(count.counted_by_tender) if count else {}
-    figures = tuple(TenderFigures(t.tender, t.payments_count, t.payments_cents, t.change_cents, t.voids_count,
+    # A blind close: until the count is saved, no report says what the drawer should hold, whoever asks.
+    blind = settings.drawer.blind_close and count is None
+    figures = () if blind else tuple(TenderFigures(t.tender, t.payments_count, t.payments_cents, t.change_cents, t.voids_count,
                                   t.voids_cents, t.expected_cents,
                                   counted.get(t.tender) if count else None,
                                   counted.get(t.tender, 0) - t.expected_cents if count else None)
@@ -121,7 +128,8 @@ def closeout_report(uow: UnitOfWork, session_id: str, settings: Settings) -> Clo
         opening_float_cents=session.float_cents, movements=movements, payments_count=len(payments),
         payments_cents=sum(t.total_cents for t in payments), tenders=figures, voids=voids,
         cash_counts=_counts(json.loads(count.cash_counts) if count else {}, labels), items=items,
-        counts_made=session.counts_made, expected_cents=sum(t.expected_cents for t in expected.values()),
+        counts_made=session.counts_made,
+        expected_cents=None if blind else sum(t.expected_cents for t in expected.values()),
         counted_cents=count.counted_cents if count else None,
         over_short_cents=count.counted_cents - sum(t.expected_cents for t in expected.values()) if count else None,
         closed_by=session.closed_by, forced=session.forced, signed_off_by=session.signed_off_by,
@@ -155,10 +163,14 @@ def deposit_slip(uow: UnitOfWork, deposit_id: str, settings: Settings) -> Deposi
         items += [DepositItem(i["tender"], i["reference"], i["amount_cents"], session.terminal_id,
                               receipts.get((i["tender"], i["reference"], i["amount_cents"])))
                   for i in counted_items]
-        cash = json.loads(count.counted_by_tender).get("cash", 0) - (session.retained_float_cents or 0)
+        from drawer.deposit import drawer_part
+
+        part = drawer_part(uow, session, count)
         drawers.append(DepositDrawer(session.id, session.terminal_id, session.operator_id,
-                                     _day(session.business_date), cash,
-                                     sum(i["amount_cents"] for i in counted_items)))
+                                     _day(session.business_date), part.cash_cents, part.items_cents,
+                                     drops_cents=part.drops_cents, collections_cents=part.collections_cents,
+                                     over_short_cents=part.over_short_cents, paid_outs_cents=part.paid_outs_cents,
+                                     loans_cents=part.loans_cents, float_change_cents=part.float_change_cents))
     return DepositSlip(deposit.id, deposit.bag_number, settings.terminal.site_name, _day(deposit.business_date),
                        deposit.prepared_at, deposit.prepared_by, tuple(drawers),
                        _counts(json.loads(deposit.cash_counts), labels), tuple(items), deposit.cash_cents,
@@ -176,8 +188,10 @@ def movement_slip(uow: UnitOfWork, movement_id: str, settings: Settings) -> Move
     if row is None:
         raise InputError("slip", f"{movement_id} is not a drawer movement")
     session = uow.session.get(DrawerSession, row.session_id)
-    tenders, movements = load_journal(uow, session.id)
-    cash = expected_by_tender(session.float_cents, tenders, movements, ["cash"])["cash"].expected_cents
+    cash = None
+    if not (settings.drawer.blind_close and session.counts_made == 0):  # a blind count stays blind
+        tenders, movements = load_journal(uow, session.id)
+        cash = expected_by_tender(session.float_cents, tenders, movements, ["cash"])["cash"].expected_cents
     return MovementSlip(settings.terminal.site_name, session.terminal_id, session.operator_id,
                         _name(uow, session.operator_id), _movement(row, _labels(settings)), cash)
 

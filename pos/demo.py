@@ -138,6 +138,9 @@ def demo_dir() -> Path:
     return user_data_dir() / "demo"
 
 
+DEMO_RECEIPT_HEADER = ("Riverbend Water District", "200 Main Street", "Riverbend, CA 95000", "(555) 010-0100")
+
+
 def demo_settings(base: Settings | None = None, directory: Path | None = None) -> Settings:
     """The site's settings with the database and report PDFs moved into the demo folder.
 
@@ -152,6 +155,10 @@ def demo_settings(base: Settings | None = None, directory: Path | None = None) -
                  "security": {"audit_key": DEMO_AUDIT_KEY, "audit_key_file": ""}}
     if base.printer.backend == "file":
         overrides["printer"] = {"directory": str(directory / "receipts")}
+    if not base.receipt.header:
+        # The demo district's own letterhead; a real site's header comes from its own settings.
+        overrides["receipt"] = {"header": list(DEMO_RECEIPT_HEADER),
+                                "footer": [*base.receipt.footer, "Pay online: riverbend.example"]}
     data = base.model_dump()
     for section, values in overrides.items():
         data[section].update(values)

@@ -70,20 +70,24 @@ def layout_lines(receipt: Receipt, columns: int, *, symbol: str = "$") -> tuple[
     page.rule()
     total_label = "TOTAL VOIDED" if receipt.kind == "void" else "TOTAL"
     page.pair(total_label, page.money(receipt.total_cents), bold=True, double_height=True)
-    if receipt.tenders:
+    for tender in receipt.tenders:
         if receipt.kind == "void":
-            page.text("Tenders reversed:")
-        for tender in receipt.tenders:
+            _refund(page, tender)
+        else:
             _tender(page, tender)
+    if receipt.kind == "void":
+        page.rule()
+        page.text(f"Void reason: {receipt.void_reason or receipt.note or 'not given'}")
     if receipt.flags:
         page.rule("*")
         for flag in receipt.flags:
             page.centre(flag, bold=True)
         page.rule("*")
-    if receipt.note:
+    if receipt.note and receipt.kind != "void":
         page.rule()
         page.text(f"Note: {receipt.note}")
-    if receipt.footer:
+    # A void slip is not a thank-you: the site's footer (thanks, pay online) is for payments only.
+    if receipt.footer and receipt.kind != "void":
         page.blank()
         for text in receipt.footer:
             page.centre(text)
@@ -102,15 +106,20 @@ def display_width(text: str) -> int:
 def _identity(page: _Page, receipt: Receipt) -> None:
     page.pair("Receipt", receipt.receipt_number)
     page.pair("Date", receipt.posted_at.strftime("%Y-%m-%d %H:%M"))
-    if receipt.business_date != receipt.posted_at.date():
-        page.pair("Business date", receipt.business_date.isoformat())
+    page.pair("Business date", receipt.business_date.isoformat())
     page.pair("Terminal", receipt.terminal_id)
     cashier = receipt.cashier
     if receipt.cashier_id and receipt.cashier_id != receipt.cashier:
         cashier = f"{receipt.cashier} ({receipt.cashier_id})"
     page.pair("Cashier", cashier)
+    if receipt.reprinted_at is not None:
+        page.pair("Reprinted", receipt.reprinted_at.strftime("%Y-%m-%d %H:%M"))
+    if receipt.reprinted_by:
+        page.pair("Reprinted by", receipt.reprinted_by)
     if receipt.approved_by:
         page.pair("Approved by", receipt.approved_by)
+    elif receipt.kind == "void":
+        page.pair("Approved by", "not required")
 
 
 def _line(page: _Page, line: ReceiptLine) -> None:
@@ -120,7 +129,11 @@ def _line(page: _Page, line: ReceiptLine) -> None:
         for detail in (line.name, line.service_address):
             if detail:
                 page.text(detail, indent=INDENT)
-        if line.balance_after_cents is not None:
+        if line.balance_before_cents is not None:
+            page.pair("Amount due", page.money(line.balance_before_cents), indent=INDENT)
+        if line.balance_after_cents is not None and line.balance_after_cents < 0:
+            page.pair("Credit balance", page.money(-line.balance_after_cents), indent=INDENT)
+        elif line.balance_after_cents is not None:
             page.pair("New balance", page.money(line.balance_after_cents), indent=INDENT)
     elif line.fee_code:
         page.pair(f"Fee {line.fee_code}", amount)
@@ -137,6 +150,16 @@ def _tender(page: _Page, tender: ReceiptTender) -> None:
         page.pair("Change", page.money(tender.change_cents), indent=INDENT)
     elif tender.change_cents:
         page.pair("Change", page.money(tender.change_cents), indent=INDENT)
+
+
+def _refund(page: _Page, tender: ReceiptTender) -> None:
+    """A void slip says what went back to the customer, as a positive amount: never a negative tender."""
+    back = -tender.amount_cents
+    if tender.type == "cash":
+        page.pair("Refunded cash", page.money(back))
+    else:
+        verb = "Reversed" if tender.type in ("card", "ach") else "Returned"
+        page.pair(f"{verb} {tender_label(tender)}", page.money(back))
 
 
 def tender_label(tender: ReceiptTender) -> str:

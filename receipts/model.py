@@ -15,7 +15,8 @@ class ReceiptLine:
     account_number: str | None = None  # bill payment line
     name: str | None = None
     service_address: str | None = None
-    balance_after_cents: int | None = None  # account balance after this payment
+    balance_after_cents: int | None = None  # account balance after this payment; negative is a credit
+    balance_before_cents: int | None = None  # amount due on the account before this payment
     fee_code: str | None = None  # fee-code line
     description: str | None = None  # fee description
 
@@ -53,7 +54,10 @@ class Receipt:
     note: str | None = None
     voids_receipt_number: str | None = None  # for a void slip: the receipt it voids
     approved_by: str | None = None  # approver operator id (void slips)
+    void_reason: str | None = None  # void slips: why the payment was voided
     reprint: bool = False  # REPRINT banner when True
+    reprinted_at: datetime | None = None  # a reprint says when it was asked for …
+    reprinted_by: str | None = None  # … and by whom
     copy: int = 1  # copy n of copies (print "Copy 2 of 2" when copies > 1)
     copies: int = 1
 

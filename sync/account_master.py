@@ -12,7 +12,7 @@ from pos.core import audit
 from pos.core.db import UnitOfWork
 from pos.core.errors import ImportRefused
 from pos.core.settings import Settings
-from sync.csvfile import Problems, parse_bool, parse_date, parse_int, read_rows, refusal
+from sync.csvfile import Problems, one_line, parse_bool, parse_date, parse_int, read_rows, refusal
 
 ACCOUNT_COLUMNS = (
     "account_number", "name", "service_address", "balance_cents", "past_due_cents", "due_date", "status",
@@ -191,12 +191,16 @@ def _account_values(line: int, f: list[str], problems: Problems, number_length: 
     elif len(number) < number_length:
         number = number.zfill(number_length)
     name = f[1].strip()
-    if not name:
+    if not one_line(line, "name", name, problems):
+        pass
+    elif not name:
         problems.add(line, "name", "is empty")
     elif len(name) > 120:
         problems.add(line, "name", "is longer than 120 characters")
     address = f[2].strip()
-    if len(address) > 200:
+    if not one_line(line, "service_address", address, problems):
+        pass
+    elif len(address) > 200:
         problems.add(line, "service_address", "is longer than 200 characters")
     balance = parse_int(line, "balance_cents", f[3], problems, negative=True)
     past_due = parse_int(line, "past_due_cents", f[4], problems, negative=False)

@@ -14,8 +14,9 @@ from pos.core.errors import ImportProblem
 MAX_LISTED_PROBLEMS = 10_000
 TRUE = frozenset({"true", "1", "yes", "y", "t"})
 FALSE = frozenset({"false", "0", "no", "n", "f"})
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INT = re.compile(r"^-?\d{1,15}$")
+# ASCII digits only: Python's \d and int() also take "١٢٣" (Arabic-Indic) or fullwidth digits as numbers.
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_INT = re.compile(r"^-?[0-9]{1,15}$")
 
 
 @dataclass
@@ -50,6 +51,10 @@ class _DecodedLines:
                 self.on_bytes(len(raw))
             if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
+            if b"\x00" in raw:  # PostgreSQL refuses NUL in text; a file holding one is damaged anyway
+                self.problems.add(self.line, "(line)", f"holds a NUL byte (0x00) at position "
+                                                       f"{raw.index(0) + 1}; the file is damaged")
+                raw = raw.replace(b"\x00", b"?")
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -130,6 +135,14 @@ def parse_int(line: int, column: str, text: str, problems: Problems, *, negative
         problems.add(line, column, "cannot be negative")
         return None
     return value
+
+
+def one_line(line: int, column: str, text: str, problems: Problems) -> bool:
+    """A name, address or description is one line: a line break inside it (a quoted field) is refused."""
+    if "\n" in text or "\r" in text:
+        problems.add(line, column, "holds a line break; names and addresses are one line")
+        return False
+    return True
 
 
 def parse_date(line: int, column: str, text: str, problems: Problems, *, required: bool) -> str | None:

@@ -14,7 +14,7 @@ from pos.core.errors import ImportRefused
 from pos.core.models import FeeCode
 from pos.core.settings import Settings
 from sync.account_master import Progress
-from sync.csvfile import Problems, parse_bool, parse_int, read_rows, refusal
+from sync.csvfile import Problems, one_line, parse_bool, parse_int, read_rows, refusal
 
 FEE_CODE_COLUMNS = ("code", "description", "gl_account", "fixed_amount_cents", "active")
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
@@ -46,7 +46,9 @@ def import_fee_codes(uow: UnitOfWork, command: ImportFeeCodes, settings: Setting
         elif code in seen:
             problems.add(line, "code", f"{code} is already on line {seen[code]}")
         description = f[1].strip()
-        if not description:
+        if not one_line(line, "description", description, problems):
+            pass
+        elif not description:
             problems.add(line, "description", "is empty")
         elif len(description) > 120:
             problems.add(line, "description", "is longer than 120 characters")
@@ -56,7 +58,10 @@ def import_fee_codes(uow: UnitOfWork, command: ImportFeeCodes, settings: Setting
         fixed = None
         if f[3].strip():
             fixed = parse_int(line, "fixed_amount_cents", f[3], problems, negative=False)
-            if fixed is not None and fixed > settings.money.max_amount_cents:
+            if fixed == 0:
+                problems.add(line, "fixed_amount_cents", "must be more than zero (leave it empty for an amount "
+                                                         "typed at the counter)")
+            elif fixed is not None and fixed > settings.money.max_amount_cents:
                 problems.add(line, "fixed_amount_cents", "is above the configured maximum amount")
         active = parse_bool(line, "active", f[4], problems)
         if problems.total != before:

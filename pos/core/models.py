@@ -205,6 +205,10 @@ class PaymentLine(SQLModel, table=True):
     service_address: Optional[str] = Field(default=None, max_length=200)
     amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     balance_after_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # What this line changed on its account beyond the balance: the receipt names only the accounts whose
+    # turn-off order it pulled, and a void gives back exactly the past-due amount it paid.
+    turnoff_pulled: bool = False
+    past_due_paid_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class PaymentTender(SQLModel, table=True):

@@ -77,6 +77,13 @@ class ResolvedLine:
         return None if self.account is None else self.account.balance_cents - self.amount_cents
 
     @property
+    def past_due_paid_cents(self) -> int | None:
+        """How much of the account's past-due amount this line pays (a void gives exactly this back)."""
+        if self.account is None:
+            return None
+        return min(max(self.account.past_due_cents, 0), self.amount_cents)
+
+    @property
     def pulls_turnoff(self) -> bool:
         account = self.account
         return (account is not None and account.status == "shutoff_pending" and account.past_due_cents > 0
@@ -275,7 +282,8 @@ def post_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) -> P
         cash_after = add_cash(uow, drawer.session_id, delta)  # rolled back with the payment if refused
         limit = settings.drawer.till_limit_cents
         if takes_cash and limit and cash_after - delta > limit:
-            raise DrawerError(f"The drawer holds {format_cents(cash_after - delta)}, over the till limit of "
+            held = "more cash than" if settings.drawer.blind_close else f"{format_cents(cash_after - delta)}, over"
+            raise DrawerError(f"The drawer holds {held} the till limit of "
                               f"{format_cents(limit)}: make a drop to the safe before taking more cash")
     txn_id = str(uuid.uuid4())
     receipt_number = next_receipt_number(uow, settings.terminal.id)
@@ -316,6 +324,8 @@ _FIRST_RECEIPT = text("INSERT INTO receipt_counter (terminal_id, last_number) VA
 _PAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents - :a, "
                     "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
                     "WHERE account_number = :n")
+_UNPAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents + :a, "
+                      "past_due_cents = past_due_cents + :p WHERE account_number = :n")
 _INSERTS: dict[str, object] = {}
 
 
@@ -343,7 +353,9 @@ def _add_lines_and_tenders(uow: UnitOfWork, txn_id: str, lines, tenders, *, sign
         txn_id=txn_id, position=position, account_number=line.account.account_number if line.account else None,
         fee_code=line.fee_code, gl_account=line.gl_account, description=line.description,
         service_address=line.account.service_address if line.account else None, amount_cents=sign * line.amount_cents,
-        balance_after_cents=line.balance_after_cents if sign > 0 else None)
+        balance_after_cents=line.balance_after_cents if sign > 0 else None,
+        turnoff_pulled=sign > 0 and line.pulls_turnoff,
+        past_due_paid_cents=line.past_due_paid_cents if sign > 0 else None)
         for position, line in enumerate(lines, start=1)])
     _insert(uow, PaymentTender, [dict(
         txn_id=txn_id, position=position, type=tender.type, amount_cents=sign * tender.amount_cents,
@@ -385,7 +397,8 @@ def _posted_with_key(uow: UnitOfWork, key: str) -> PaymentPosted | None:
     job_id = uow.session.execute(select(PrintJob.id).where(PrintJob.txn_id == txn.id, PrintJob.kind == "receipt")
                                  ).scalars().first()
     accounts = tuple(uow.session.execute(select(PaymentLine.account_number).where(
-        PaymentLine.txn_id == txn.id, PaymentLine.account_number.is_not(None))).scalars()) if txn.turnoff_pulled else ()
+        PaymentLine.txn_id == txn.id, PaymentLine.account_number.is_not(None), PaymentLine.turnoff_pulled)
+        .order_by(PaymentLine.position)).scalars()) if txn.turnoff_pulled else ()
     has_cash = uow.session.execute(select(PaymentTender.id).where(PaymentTender.txn_id == txn.id,
                                                                   PaymentTender.type == "cash")).first() is not None
     return PaymentPosted(txn.id, txn.receipt_number, txn.total_cents, txn.change_cents, accounts, job_id or "",
@@ -420,7 +433,7 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
     batch = uow.session.get(Batch, original.batch_id, with_for_update={"read": True})
     if batch is None or batch.status != "open":
         raise PaymentError(f"The batch of receipt {original.receipt_number} is closed: a void is no longer "
-                           "possible; a supervisor can post a reversal")
+                           "possible; tell a supervisor, who corrects it with the central billing office")
     role = role_of(uow, command.operator_id)
     authority = rights(uow, role)
     own = original.operator_id == command.operator_id
@@ -461,8 +474,9 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
                                     fee_code=line.fee_code, gl_account=line.gl_account, description=line.description,
                                     service_address=line.service_address, amount_cents=-line.amount_cents))
         if line.account_number:
-            uow.session.execute(text("UPDATE account SET balance_cents = balance_cents + :a WHERE account_number = :n"),
-                                {"a": line.amount_cents, "n": line.account_number})
+            # Undo exactly what the payment changed: its amount on the balance, and the past-due it paid.
+            uow.session.execute(_UNPAY_ACCOUNT, {"a": line.amount_cents, "p": line.past_due_paid_cents or 0,
+                                                 "n": line.account_number})
     for tender in tenders:
         uow.session.add(PaymentTender(txn_id=txn_id, position=tender.position, type=tender.type,
                                       amount_cents=-tender.amount_cents,
@@ -474,7 +488,12 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
         handed_back = cash_delta_cents((t.type, t.tendered_cents if t.tendered_cents is not None else t.amount_cents,
                                         t.change_cents) for t in tenders)
         if handed_back:
-            add_cash(uow, original.drawer_session_id, -handed_back)
+            left = add_cash(uow, original.drawer_session_id, -handed_back)  # rolled back with the void if refused
+            if left < 0:
+                holds = "less" if settings.drawer.blind_close else f"only {format_cents(left + handed_back)}"
+                raise DrawerError(f"Voiding receipt {original.receipt_number} hands back "
+                                  f"{format_cents(handed_back)} in cash, but the drawer should hold {holds}: "
+                                  "make a change loan first, then void; nothing was voided")
     job_id = _print_job(uow, txn_id, "void_slip", settings, command.operator_id)
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="payment_voided", operator_id=command.operator_id, approver_id=approved_by,

@@ -81,8 +81,12 @@ def printer_status(settings: Settings, printer: ReceiptPrinter | None = None) ->
     return printer.status()
 
 
-def receipt_for(uow: UnitOfWork, txn_id: str, settings: Settings, *, reprint: bool = False) -> Receipt:
-    """Everything a receipt (or void slip) says, read from the posted transaction."""
+def receipt_for(uow: UnitOfWork, txn_id: str, settings: Settings, *, reprint: bool = False,
+                job_id: str | None = None) -> Receipt:
+    """Everything a receipt (or void slip) says, read from the posted transaction.
+
+    A reprint says when and by whom it was asked for: from its print job ``job_id``, else the newest reprint.
+    """
     txn = uow.session.get(PaymentTxn, txn_id)
     if txn is None:
         raise InputError("receipt", f"transaction {txn_id} does not exist")
@@ -96,8 +100,22 @@ def receipt_for(uow: UnitOfWork, txn_id: str, settings: Settings, *, reprint: bo
     if txn.reverses_txn_id:
         voids = uow.session.execute(select(PaymentTxn.receipt_number).where(PaymentTxn.id == txn.reverses_txn_id)
                                     ).scalar_one_or_none()
+    # Only the accounts whose own line paid the amount due pull their turn-off order, not every account paid.
     flags = tuple(f"TURN-OFF ORDER PULLED: {line.account_number}" for line in lines
-                  if txn.turnoff_pulled and line.account_number and txn.kind == "payment")
+                  if line.turnoff_pulled and line.account_number and txn.kind == "payment")
+    approver = None
+    if txn.approved_by:
+        approver_name = _person_name(uow, txn.approved_by)
+        approver = txn.approved_by if approver_name == txn.approved_by else f"{approver_name} ({txn.approved_by})"
+    reprinted_at = reprinted_by = None
+    if reprint:
+        query = select(PrintJob.created_at, PrintJob.requested_by).where(PrintJob.txn_id == txn_id,
+                                                                         PrintJob.kind == "reprint")
+        query = query.where(PrintJob.id == job_id) if job_id else query.order_by(PrintJob.created_at.desc())
+        asked = uow.session.execute(query.limit(1)).first()
+        if asked is not None:
+            reprinted_at = datetime.fromisoformat(asked[0])
+            reprinted_by = f"{_person_name(uow, asked[1])} ({asked[1]})"
     return Receipt(
         kind="void" if txn.kind == "void" else "payment",
         receipt_number=txn.receipt_number, terminal_id=txn.terminal_id, cashier=cashier, cashier_id=txn.operator_id,
@@ -105,14 +123,26 @@ def receipt_for(uow: UnitOfWork, txn_id: str, settings: Settings, *, reprint: bo
         lines=tuple(ReceiptLine(amount_cents=line.amount_cents, account_number=line.account_number,
                                 name=line.description if line.account_number else None,
                                 service_address=line.service_address, balance_after_cents=line.balance_after_cents,
-                                fee_code=line.fee_code, description=None if line.account_number else line.description)
+                                balance_before_cents=None if line.balance_after_cents is None
+                                else line.balance_after_cents + line.amount_cents, fee_code=line.fee_code, description=None if line.account_number else line.description)
                     for line in lines),
         tenders=tuple(ReceiptTender(type=t.type, amount_cents=t.amount_cents, tendered_cents=t.tendered_cents,
                                     change_cents=t.change_cents, reference=t.reference, card_type=t.card_type,
                                     card_last4=t.card_last4) for t in tenders),
-        total_cents=txn.total_cents, header=tuple(settings.receipt.header), footer=tuple(settings.receipt.footer),
+        total_cents=txn.total_cents, header=receipt_header(settings), footer=tuple(settings.receipt.footer),
         flags=flags, note=txn.note if txn.kind == "payment" else None, voids_receipt_number=voids,
-        approved_by=txn.approved_by, reprint=reprint, copies=1)
+        approved_by=approver, void_reason=txn.note if txn.kind == "void" else None, reprint=reprint,
+        reprinted_at=reprinted_at, reprinted_by=reprinted_by, copies=1)
+
+
+def receipt_header(settings: Settings) -> tuple[str, ...]:
+    """The lines at the top of a receipt: ``receipt.header``, or the terminal's site name when none is set."""
+    return tuple(settings.receipt.header) or (settings.terminal.site_name,)
+
+
+def _person_name(uow: UnitOfWork, operator_id: str) -> str:
+    return uow.session.execute(select(Operator.name).where(Operator.operator_id == operator_id)
+                               ).scalar_one_or_none() or operator_id
 
 
 def receipt_text(uow: UnitOfWork, receipt_number: str, settings: Settings, *, reprint: bool = False) -> str:
@@ -256,7 +286,7 @@ def _render_claimed(uow: UnitOfWork, settings: Settings, job: PrintJobView) -> t
         from receipts.escpos_render import text_escpos
 
         return text_escpos(document or "", profile=settings.printer.profile), document or ""
-    receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint")
+    receipt = receipt_for(uow, txn_id, settings, reprint=job.kind == "reprint", job_id=job.job_id)
     copies = settings.receipt.copies if job.kind == "receipt" else 1
     return render_job(replace(receipt, copies=copies), columns=paper_columns(settings),
                       profile=settings.printer.profile, symbol=settings.money.currency_symbol)

@@ -369,11 +369,10 @@ def _default_authority() -> dict[str, RoleAuthority]:
 
 
 class ReceiptSettings(Section):
-    header: list[str] = Field(default_factory=lambda: ["Riverbend Water District", "200 Main Street",
-                                                        "Riverbend, CA 95000", "(555) 010-0100"])
-    """Lines printed at the top of every receipt."""
-    footer: list[str] = Field(default_factory=lambda: ["Thank you", "Pay online: riverbend.example"])
-    """Lines printed at the bottom of every receipt."""
+    header: list[str] = Field(default_factory=list)
+    """Lines printed at the top of every receipt (name, street, town, phone). Empty: the terminal's site_name."""
+    footer: list[str] = Field(default_factory=lambda: ["Thank you"])
+    """Lines printed at the bottom of every payment receipt (not on void slips)."""
     copies: int = Field(default=1, ge=1, le=5)
     """Receipts printed per payment."""
 

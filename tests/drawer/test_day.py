@@ -75,8 +75,10 @@ def test_drop_paid_out_loan_and_no_sale_move_the_expected_cash(day, settings):
     assert paid_out.cash_in_drawer_cents == 21000 - 1500
     assert loan.cash_in_drawer_cents == 19500 + 1000
     assert no_sale.cash_in_drawer_cents == 20500 and no_sale.amount_cents == 0
+    sighted = settings.model_dump()
+    sighted["drawer"]["blind_close"] = False  # a blind close shows no expected figure before the count
     with day.reader() as uow:
-        report = closeout_report(uow, session_id(day), settings)
+        report = closeout_report(uow, session_id(day), type(settings)(**sighted))
     cash = next(t for t in report.tenders if t.tender == "cash")
     assert scalar(day, "SELECT cash_cents FROM drawer_session") == cash.expected_cents == 20500
     assert [drop.number, paid_out.number, loan.number, no_sale.number] == [

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pos.core.money import format_cents
 from receipts.layout import display_width, layout_lines, render_text
 from receipts.model import ReceiptLine, ReceiptTender
-from tests.receipts.conftest import PACIFIC, card_payment, split_payment, void_slip
+from tests.receipts.conftest import FOOTER, PACIFIC, card_payment, split_payment, void_slip
 
 
 def lines(*rows: str) -> str:
@@ -28,6 +28,7 @@ EXPECTED_32 = lines(
     "--------------------------------",
     "Receipt               T01-000123",
     "Date            2024-03-05 14:07",
+    "Business date         2024-03-05",
     "Terminal                     T01",
     "Cashier           Ann Lee (A100)",
     "--------------------------------",
@@ -36,10 +37,12 @@ EXPECTED_32 = lines(
     "  Castellanos-Ortiz",
     "  12345 North Riverbend",
     "  Industrial Parkway, Unit 17B",
+    "  Amount due             $135.50",
     "  New balance             $15.50",
     "Account 0098765432        $45.00",
     "  Zoë Müller",
     "  8 Elm St",
+    "  Amount due              $45.00",
     "  New balance              $0.00",
     "Fee BKFLOW                $25.00",
     "  Backflow test fee",
@@ -69,6 +72,7 @@ EXPECTED_42 = lines(
     "------------------------------------------",
     "Receipt                         T01-000123",
     "Date                      2024-03-05 14:07",
+    "Business date                   2024-03-05",
     "Terminal                               T01",
     "Cashier                     Ann Lee (A100)",
     "------------------------------------------",
@@ -77,10 +81,12 @@ EXPECTED_42 = lines(
     "  Castellanos-Ortiz",
     "  12345 North Riverbend Industrial",
     "  Parkway, Unit 17B",
+    "  Amount due                       $135.50",
     "  New balance                       $15.50",
     "Account 0098765432                  $45.00",
     "  Zoë Müller",
     "  8 Elm St",
+    "  Amount due                        $45.00",
     "  New balance                        $0.00",
     "Fee BKFLOW                          $25.00",
     "  Backflow test fee",
@@ -109,6 +115,7 @@ EXPECTED_48 = lines(
     "------------------------------------------------",
     "Receipt                               T01-000123",
     "Date                            2024-03-05 14:07",
+    "Business date                         2024-03-05",
     "Terminal                                     T01",
     "Cashier                           Ann Lee (A100)",
     "------------------------------------------------",
@@ -116,10 +123,12 @@ EXPECTED_48 = lines(
     "  José Núñez de la Fuente y Castellanos-Ortiz",
     "  12345 North Riverbend Industrial Parkway, Unit",
     "  17B",
+    "  Amount due                             $135.50",
     "  New balance                             $15.50",
     "Account 0098765432                        $45.00",
     "  Zoë Müller",
     "  8 Elm St",
+    "  Amount due                              $45.00",
     "  New balance                              $0.00",
     "Fee BKFLOW                                $25.00",
     "  Backflow test fee",
@@ -146,6 +155,7 @@ EXPECTED_VOID_42 = lines(
     "------------------------------------------",
     "Receipt                         T01-000130",
     "Date                      2024-03-05 15:42",
+    "Business date                   2024-03-05",
     "Terminal                               T01",
     "Cashier                     Ann Lee (A100)",
     "Approved by                           L300",
@@ -155,12 +165,9 @@ EXPECTED_VOID_42 = lines(
     "  8 Elm St",
     "------------------------------------------",
     "TOTAL VOIDED                       -$45.00",
-    "Tenders reversed:",
-    "Cash                               -$45.00",
+    "Refunded cash                       $45.00",
     "------------------------------------------",
-    "Note: Keyed to the wrong account",
-    "",
-    "              Keep this slip",
+    "Void reason: Keyed to the wrong account",
     "",
     "                T01-000130",
 )
@@ -172,13 +179,15 @@ EXPECTED_CARD_REPRINT_32 = lines(
     "--------------------------------",
     "Receipt               T02-000045",
     "Date            2024-03-06 09:30",
+    "Business date         2024-03-06",
     "Terminal                     T02",
     "Cashier           Bo Chen (B200)",
     "--------------------------------",
     "Account 0055512345        $82.31",
     "  Maria Lopez",
     "  77 River Rd",
-    "  New balance            -$10.00",
+    "  Amount due              $72.31",
+    "  Credit balance          $10.00",
     "--------------------------------",
     "TOTAL                     $82.31",
     "VISA ****1234 Auth 123456 $82.31",
@@ -216,12 +225,12 @@ def test_copies_are_numbered_only_when_there_is_more_than_one(columns):
     assert "Copy 2 of 3" in render_text(split_payment(copy=2, copies=3), columns)
 
 
-def test_night_drop_shows_its_business_date_when_it_differs_from_the_posting_day():
+def test_every_receipt_shows_its_business_date_a_night_drop_its_drop_date():
     receipt = split_payment(posted_at=datetime(2024, 3, 6, 7, 5, tzinfo=PACIFIC))
     text = render_text(receipt, 42)
     assert "Date                      2024-03-06 07:05" in text
     assert "Business date                   2024-03-05" in text
-    assert "Business date" not in render_text(split_payment(), 42)
+    assert "Business date                   2024-03-05" in render_text(split_payment(), 42)
 
 
 @pytest.mark.parametrize(
@@ -348,3 +357,45 @@ def test_every_line_fits_the_paper_and_the_total_line_shows_the_total(
     label = "TOTAL VOIDED" if kind == "void" else "TOTAL"
     expected = label + " " * (columns - len(label) - len(format_cents(total))) + format_cents(total)
     assert expected in rows
+
+
+@pytest.mark.parametrize("columns", [32, 42, 48])
+def test_a_credit_prints_as_a_credit_balance_with_the_amount_due_before(columns):
+    text = render_text(card_payment(), columns)
+    rows = text.splitlines()
+    assert "  Credit balance" + " " * (columns - 2 - len("Credit balance") - len("$10.00")) + "$10.00" in rows
+    assert "  Amount due" + " " * (columns - 2 - len("Amount due") - len("$72.31")) + "$72.31" in rows
+    assert "-$10.00" not in text and "New balance" not in text
+
+
+@pytest.mark.parametrize("columns", [32, 42, 48])
+def test_a_reprint_says_when_and_by_whom(columns):
+    receipt = card_payment(reprint=True, reprinted_at=datetime(2024, 3, 6, 11, 2, tzinfo=PACIFIC),
+                           reprinted_by="Sam Ortiz (S400)")
+    text = render_text(receipt, columns)
+    rows = text.splitlines()
+    assert "Reprinted" + " " * (columns - len("Reprinted") - 16) + "2024-03-06 11:02" in rows
+    assert "Reprinted by" + " " * (columns - len("Reprinted by") - 16) + "Sam Ortiz (S400)" in rows
+    assert all(display_width(line) <= columns for line in text.splitlines())
+
+
+@pytest.mark.parametrize("columns", [32, 42, 48])
+def test_a_void_slip_refunds_cash_as_a_positive_amount_with_reason_and_no_footer(columns):
+    text = render_text(void_slip(footer=FOOTER), columns)
+    rows = text.splitlines()
+    assert "Refunded cash" + " " * (columns - len("Refunded cash") - len("$45.00")) + "$45.00" in rows
+    assert "Cash tendered" not in text and "Change" not in text and "Tenders reversed" not in text
+    assert "Void reason: Keyed to the wrong account" in " ".join(line.strip() for line in rows)
+    assert "Approved by" in text and "L300" in text
+    assert "Thank you" not in text and "Pay online" not in text
+
+
+def test_a_void_slip_without_an_approver_says_none_was_needed():
+    assert "Approved by                   not required" in render_text(void_slip(approved_by=None), 42)
+
+
+def test_a_voided_check_is_returned_not_refunded_in_cash():
+    tender = ReceiptTender("check", -4500, reference="1234")
+    text = render_text(void_slip(tenders=(tender,)), 42)
+    assert "Returned Check #1234                $45.00" in text.splitlines()
+    assert "Refunded cash" not in text

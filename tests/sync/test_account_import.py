@@ -163,3 +163,20 @@ def test_progress_is_reported_in_bytes(database, settings, tmp_path):
     with database.unit_of_work() as uow:
         import_accounts(uow, ImportAccounts(path), settings, on_bytes=seen.append)
     assert sum(seen) == path.stat().st_size
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), [
+    (GOOD[0].replace(",5234,", ",١٢٣,"), "balance_cents", "not a whole number of cents"),  # Arabic-Indic digits
+    (GOOD[0].replace(",1200,", ",１２００,"), "past_due_cents", "not a whole number of cents"),  # fullwidth
+    (GOOD[0].replace("0012345678", "００12345678"), "account_number", "not digits only"),
+    (GOOD[0].replace("2026-12-05", "٢٠٢٦-١٢-٠٥"), "due_date", "not a date"),
+    (GOOD[0].replace("Maria Lopez", "Maria\x00Lopez"), "(line)", "NUL byte"),
+    (GOOD[0].replace("Maria Lopez", '"Maria\nLopez"'), "name", "line break"),
+    (GOOD[0].replace('"12 Oak St, Apt 4"', '"12 Oak St\r\nApt 4"'), "service_address", "line break"),
+])
+def test_unicode_digits_nul_bytes_and_line_breaks_are_refused_with_the_line(database, settings, tmp_path, row,
+                                                                           column, reason):
+    problem = refused(database, settings, write(tmp_path, [HEADER, GOOD[1], row]))
+    assert (problem.problems[0].column, problem.problems[0].line) == (column, 3 if "\n" not in row else 4)
+    assert reason in problem.problems[0].reason
+    assert count(database) == 0

@@ -42,3 +42,20 @@ def test_bad_fee_code_rows_are_named_and_nothing_changes(database, settings, tmp
     assert (caught.value.problems[0].line, caught.value.problems[0].column) == (3, column)
     with database.reader() as uow:
         assert list_fee_codes(uow, active_only=False) == []
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), [
+    ("OK,Desc,4010,0,true", "fixed_amount_cents", "more than zero"),
+    ("OK,Desc,4010,١٢٣,true", "fixed_amount_cents", "not a whole number"),
+    ('OK,"Backflow\npermit",4010,,true', "description", "line break"),
+    ("OK,Back\x00flow,4010,,true", "(line)", "NUL byte"),
+])
+def test_a_zero_fixed_fee_unicode_digits_nul_and_line_breaks_are_refused(database, settings, tmp_path, row, column,
+                                                                         reason):
+    with pytest.raises(ImportRefused) as caught:
+        run(database, settings, tmp_path, [HEADER, "GOOD,Good fee,4010,100,true", row])
+    first = caught.value.problems[0]
+    assert (first.column, first.line) == (column, 3 if "\n" not in row else 4)
+    assert reason in first.reason
+    with database.reader() as uow:
+        assert list_fee_codes(uow, active_only=False) == []

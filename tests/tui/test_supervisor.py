@@ -318,3 +318,31 @@ async def test_a_cashier_sees_the_list_but_may_not_verify_force_close_or_deposit
         assert "may not read other cashiers' closeout reports" in screen_words(pilot)
     assert drawer_row(settings, "carl")[3:5] == (None, None)
     assert audit_entries(settings, "drawer_verified") == []
+
+
+async def test_the_deposit_dialog_and_slip_show_the_drawers_drops_and_the_bag_takes_them(site):
+    from drawer.day import MakeDrop, make_drop
+
+    settings = site["T01"]
+    [(account, _, _)] = accounts_where(settings, ORDINARY)
+    open_drawer(site["T02"], "amy")
+    take_payment(site["T02"], "amy", account, 15000)
+    with_database(site["T02"], lambda uow: make_drop(uow, MakeDrop("amy", {"bill:2000": 2}), site["T02"]))
+    close_drawer(site["T02"], "amy", 11000)
+    verify(site["T02"], "amy")
+    async with make_app(settings).run_test(size=SIZE, notifications=True) as pilot:
+        await open_supervisor(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DepositDialog)
+        assert "T02 · Amy Cashier · $40.00 in drops" in screen_words(pilot)
+        await pilot.press("enter")
+        await burst(pilot, *"B-2002", "enter")
+        await type_pin(pilot, "456789")
+        assert isinstance(pilot.app.screen, ReportViewScreen)
+        assert "Cash from drops $40.00" in screen_words(pilot)
+        await settle(pilot)  # the slip printed as it is shown
+        [printed] = list(Path(settings.printer.directory).glob("deposit-B-2002-*.txt"))
+        assert "Reconciles with the deposit" in printed.read_text()
+    [(cash, total)] = query_database(settings, "SELECT cash_cents, total_cents FROM deposit")
+    assert (cash, total) == (15000, 15000)  # every dollar collected reaches the bank

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from pos.core.errors import InputError
+from pos.core.money import format_cents
 from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.dialog_field import DialogField
@@ -91,5 +92,7 @@ def _describe(summary: DrawerSummary) -> str:
             closed = f", closed {datetime.fromisoformat(summary.closed_at).astimezone():%H:%M}"
         except ValueError:
             closed = f", closed {summary.closed_at}"
-    return (f"{summary.terminal_id} · {summary.operator_name} · {summary.business_date}{closed} · "
+    # The drops come first after the cashier: they go into the bag too, and a narrow screen cuts the end.
+    drops = f" · {format_cents(summary.drops_cents)} in drops" if summary.drops_cents else ""
+    return (f"{summary.terminal_id} · {summary.operator_name}{drops} · {summary.business_date}{closed} · "
             f"verified by {summary.verified_by}")

@@ -685,8 +685,10 @@ class PaymentScreen(CounterScreen):
         if self.settings.endorsement.enabled:
             self._load_checks(posted.txn_id, posted.receipt_number)
         if posted.drop_advised(self.settings):
-            held = format_cents(posted.cash_in_drawer_cents or 0, symbol=self.symbol)
-            self.app.notify(f"The drawer holds {held} in cash: make a drop to the safe (F6 on home, then F2). "
+            # A blind close stays blind: the prompt says that a drop is due, never what the drawer holds.
+            held = ("more cash than the counter keeps" if self.settings.drawer.blind_close else
+                    f"{format_cents(posted.cash_in_drawer_cents or 0, symbol=self.symbol)} in cash")
+            self.app.notify(f"The drawer holds {held}: make a drop to the safe (F6 on home, then F2). "
                             "Past the till limit cash payments wait for it.", title="Drawer", severity="warning")
 
     # Check endorsement ----------------------------------------------------------------------------

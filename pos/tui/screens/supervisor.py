@@ -310,7 +310,8 @@ class SupervisorScreen(CounterScreen):
     def _deposit_made(self, event: DepositMade) -> None:
         prepared = event.prepared
         self._say(f"Deposit prepared in bag {prepared.bag_number}: {self._money(prepared.total_cents)} "
-                  f"(cash {self._money(prepared.cash_cents)}, items {self._money(prepared.items_cents)}).")
+                  f"(cash {self._money(prepared.cash_cents)}, of it {self._money(prepared.drops_cents)} from drops; "
+                  f"items {self._money(prepared.items_cents)}).")
         self.reload()
         view = ReportViewScreen(self.settings, event.slip)
         self.app.push_screen(view)
