@@ -311,7 +311,7 @@ _BUMP_RECEIPT = text("UPDATE receipt_counter SET last_number = last_number + 1 W
                      "RETURNING last_number")
 _FIRST_RECEIPT = text("INSERT INTO receipt_counter (terminal_id, last_number) VALUES (:t, 0) "
                       "ON CONFLICT (terminal_id) DO NOTHING")
-_PAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents - :a, "
+_PAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents - :a, pending_cents = pending_cents + :a, "
                     "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
                     "WHERE account_number = :n")
 _INSERTS: dict[str, object] = {}
@@ -459,7 +459,8 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
                                     fee_code=line.fee_code, gl_account=line.gl_account, description=line.description,
                                     service_address=line.service_address, amount_cents=-line.amount_cents))
         if line.account_number:
-            uow.session.execute(text("UPDATE account SET balance_cents = balance_cents + :a WHERE account_number = :n"),
+            uow.session.execute(text("UPDATE account SET balance_cents = balance_cents + :a, "
+                                     "pending_cents = pending_cents - :a WHERE account_number = :n"),
                                 {"a": line.amount_cents, "n": line.account_number})
     for tender in tenders:
         uow.session.add(PaymentTender(txn_id=txn_id, position=tender.position, type=tender.type,
