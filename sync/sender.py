@@ -139,16 +139,27 @@ def send_pending(database: Database, settings: Settings, transport: t.Transport,
     return report
 
 
-def _next_row(database: Database, include_held: bool) -> LedgerOutbox | None:
-    states = (QUEUED, SENDING, HELD)
+@dataclass(frozen=True)
+class _Due:
+    batch_id: str
+    status: str
+    next_attempt_at: str | None
+    outcome_unknown: bool
+    last_error: str | None
+    payload: str
+
+
+def _next_row(database: Database, include_held: bool) -> _Due | None:
+    """The oldest batch still to deliver (batches go in the order they were queued)."""
+    o = LedgerOutbox
     with database.reader() as uow:
-        rows = uow.session.execute(select(LedgerOutbox).where(LedgerOutbox.status.in_(states))
-                                   .order_by(LedgerOutbox.enqueued_at, LedgerOutbox.batch_id).limit(1)
-                                   ).scalars().all()
-    return rows[0] if rows else None
+        row = uow.session.execute(select(o.batch_id, o.status, o.next_attempt_at, o.outcome_unknown, o.last_error,
+                                         o.payload).where(o.status.in_((QUEUED, SENDING, HELD)))
+                                  .order_by(o.enqueued_at, o.batch_id).limit(1)).first()
+    return None if row is None else _Due(*row)
 
 
-def _deliver_one(database: Database, settings: Settings, transport: t.Transport, row: LedgerOutbox,
+def _deliver_one(database: Database, settings: Settings, transport: t.Transport, row: _Due,
                  report: SendReport) -> None:
     payload = row.payload.encode("utf-8")
     outcome: t.Delivery | None = None

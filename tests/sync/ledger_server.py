@@ -48,8 +48,9 @@ class FaultMiddleware:
             return await self.app(scope, receive, send)
         kind = fault[0]
         if kind == "status":  # ("status", code, headers, body, content_type)
-            _, code, headers, body, ctype = (*fault, {}, b'{"errors":[{"txn_id":null,"reason":"(server): down"}]}',
-                                             "application/json")[:5]
+            defaults = ("status", 500, {}, b'{"errors":[{"txn_id":null,"reason":"(server): down"}]}',
+                        "application/json")
+            _, code, headers, body, ctype = (*fault, *defaults[len(fault):])
             raw = [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())]
             raw += [(k.encode().lower(), v.encode()) for k, v in headers.items()]
             await send({"type": "http.response.start", "status": code, "headers": raw})
