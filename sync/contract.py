@@ -24,6 +24,10 @@ TXN_KINDS = ("payment", "void", "reversal", "nsf_return", "fee_reversal", "refun
 TENDER_TYPES = ("cash", "check", "money_order", "cashiers_check", "card", "ach")
 NEGATIVE_KINDS = ("void", "reversal", "refund", "fee_reversal")
 REVERSING_KINDS = ("void", "reversal", "nsf_return")
+# Where a card number could be keyed by mistake. Ids are UUIDs (checked as such: their digit runs can pass
+# Luhn), and account numbers must be in the account master.
+_FREE_TEXT = frozenset({"receipt_number", "operator", "approved_by", "reference", "card_last4", "fee_code",
+                        "gl_account", "closed_by", "terminal_id"})
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _DIGIT_RUN = re.compile(r"\d[\d \-]{11,}\d")
 
@@ -84,6 +88,8 @@ def check_batch(body: Any) -> list[Problem]:
     for name in ("terminal_id", "closed_by"):
         if name in body and not (isinstance(body[name], str) and body[name].strip()):
             add(None, name, "must be a non-empty string")
+        elif looks_like_card_number(body.get(name)):
+            add(None, name, "looks like a full card number")
     if "business_date" in body and not _is_date(body["business_date"]):
         add(None, "business_date", "is not a date YYYY-MM-DD")
     for name in ("opened_at", "closed_at"):
@@ -157,7 +163,7 @@ def _check_txn(txn: Any, path: str, add) -> tuple[int, bool]:  # noqa: ANN001 - 
     elif lines_known and tenders_known and line_sum != tender_sum:
         here(f"{path}.tenders", f"sum to {tender_sum} but the lines sum to {line_sum}")
     for key, value in txn.items():
-        if key not in ("lines", "tenders") and looks_like_card_number(value):
+        if key in _FREE_TEXT and looks_like_card_number(value):
             here(f"{path}.{key}", "looks like a full card number")
     return line_sum, lines_known
 
@@ -198,7 +204,7 @@ def _amounts(txn: dict, name: str, keys: tuple[str, ...], optional: tuple[str, .
         for key, value in item.items():
             if key != "amount_cents" and value is not None and not isinstance(value, str):
                 here(f"{where}.{key}", "must be a string or null")
-            elif looks_like_card_number(value):
+            elif key in _FREE_TEXT and looks_like_card_number(value):
                 here(f"{where}.{key}", "looks like a full card number")
         if name == "lines":
             account, fee = item.get("account_number"), item.get("fee_code")

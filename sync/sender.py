@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -72,9 +73,10 @@ class SenderLock:
             row = uow.execute(text("SELECT value FROM ledger_sync_state WHERE name = :n"), {"n": self.LEASE}).first()
             if row is not None:
                 lease = json.loads(row[0])
-                if lease["owner"] != self.owner and lease["until"] > time.time():
+                if lease["owner"] != self.owner and lease["until"] > time.time() and not _dead(lease):
                     return False
-            save_state(uow, self.LEASE, json.dumps({"owner": self.owner,
+            save_state(uow, self.LEASE, json.dumps({"owner": self.owner, "pid": os.getpid(),
+                                                    "host": socket.gethostname(),
                                                     "until": time.time() + self.lease_seconds}))
             uow.commit()
         return True
@@ -93,6 +95,19 @@ class SenderLock:
             self.connection.commit()
             self.connection.close()
             self.connection = None
+
+
+def _dead(lease: dict) -> bool:
+    """A lease left by a process of this machine that no longer runs (killed): taken over at once."""
+    if lease.get("host") != socket.gethostname() or not isinstance(lease.get("pid"), int):
+        return False
+    try:
+        os.kill(lease["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def backoff_seconds(attempts: int, settings: Settings, retry_after: float | None,

@@ -137,3 +137,14 @@ def test_any_field_text_survives_quoting(fields):
     data = record.encode()
     data += f"T,0,0,{hashlib.sha256(data).hexdigest()}\n".encode()
     assert filedrop.split_records(data)[0] == fields
+
+
+def test_ids_whose_digits_pass_luhn_are_not_taken_for_card_numbers(counter, settings):
+    body = _valid(counter, settings)
+    lucky = "1d590365-9527-428a-aef2-842ae45ef83c"  # 5903659527428 passes the Luhn check
+    old = body["transactions"][0]["txn_id"]
+    body["transactions"][0]["txn_id"] = lucky
+    body["transactions"][2]["reverses_txn_id"] = lucky
+    assert check_batch(body) == [], old
+    body["transactions"][0]["operator"] = "4111-1111-1111-1111"
+    assert [p.reason for p in check_batch(body)] == ["transactions[0].operator: looks like a full card number"]
