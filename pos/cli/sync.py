@@ -101,9 +101,9 @@ def show(batch: Annotated[str, typer.Argument(help="Batch id.")]) -> None:
     console.print(f"Batch {entry.batch_id}: {entry.status} after {entry.attempts} tries"
                   + (f", ledger reference {entry.ledger_ref}" if entry.ledger_ref else ""))
     for reason in entry.refusal_reasons:
-        console.print(f"  {reason['reason']}", highlight=False, markup=False)
+        console.print(f"  {reason['reason']}", highlight=False, markup=False, soft_wrap=True)
     if entry.last_error and not entry.refusal_reasons:
-        console.print(f"  {entry.last_error}", highlight=False, markup=False)
+        console.print(f"  {entry.last_error}", highlight=False, markup=False, soft_wrap=True)
     console.print(payload.decode("utf-8"), highlight=False, markup=False, soft_wrap=True)
 
 
