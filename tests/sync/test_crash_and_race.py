@@ -87,9 +87,11 @@ def test_sigterm_stops_a_following_sender_cleanly(counter, tmp_path, engine_url,
     environment = {**os.environ, "POS_CONFIG": str(_config(tmp_path, engine_url, ledger_server))}
     process = subprocess.Popen([sys.executable, "-m", "pos", "sync", "run", "--follow"], cwd=ROOT, env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 40  # a busy machine starts Python slowly
     while time.monotonic() < deadline and not ledger_server.ledger.accepted_count(batch_id):
         time.sleep(0.05)
+    assert ledger_server.ledger.accepted_count(batch_id) == 1
+    time.sleep(0.2)  # the sender writes the acceptance down after the ledger answers
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=10)
     assert process.returncode == 0, err
