@@ -21,10 +21,10 @@ def ledger_settings(tmp_path, engine_url, server, token=TOKEN, **extra):
     return make_settings(tmp_path, engine_url, ledger={"base_url": server.url, "token": token, **FAST, **extra})
 
 
-def drain(database, settings, *, passes=200, include_held=False):
+def drain(database, settings, *, passes=200, include_held=False, seconds=30):
     """Run passes until nothing is waiting (bounded in count and time)."""
     transport = HttpTransport(settings)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + seconds
     try:
         for _ in range(passes):
             report = send_pending(database, settings, transport, include_held=include_held)
@@ -224,3 +224,19 @@ def test_the_token_never_appears_in_the_outbox_or_the_audit(counter, tmp_path, e
         dumped += " ".join(str(r) for r in uow.execute(text("SELECT * FROM ledger_sync_state")).all())
     assert "wrong-token" not in dumped and "good-token" not in dumped
     assert "wrong-token" not in settings.model_dump_json()
+
+
+def test_fifty_batches_through_a_storm_of_faults_land_exactly_once(counter, tmp_path, engine_url, ledger_server):
+    import random
+
+    settings = ledger_settings(tmp_path, engine_url, ledger_server, timeout_seconds=0.4)
+    batches = [close_batch(counter, settings) for _ in range(50)]
+    rng = random.Random(7)
+    kinds = [("status", 500), ("status", 503), ("status", 429, {"Retry-After": "0"}), ("cut",), ("slow", 0.05),
+             ("timeout_after_commit", 0.6), ("status", 200, {}, b"<html>ok</html>", "text/html")]
+    ledger_server.faults.push(*[rng.choice(kinds) for _ in range(60)])
+    started = time.monotonic()
+    drain(counter, settings, passes=1000, seconds=90)
+    assert time.monotonic() - started < 90
+    assert_all_accepted_once(counter, ledger_server, batches)
+    assert ledger_server.ledger.accepted_count() == 50
