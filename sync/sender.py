@@ -178,7 +178,7 @@ def _deliver_one(database: Database, settings: Settings, transport: t.Transport,
                  report: SendReport) -> None:
     payload = row.payload.encode("utf-8")
     outcome: t.Delivery | None = None
-    if row.outcome_unknown:
+    if row.outcome_unknown or row.status == SENDING:
         # An earlier attempt may have reached the ledger (time-out, crash): ask before sending again.
         found = transport.lookup(row.batch_id, payload)
         if found.kind != t.ABSENT:
