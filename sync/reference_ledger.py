@@ -220,6 +220,7 @@ class ReferenceLedger:
         total = sum(line["amount_cents"] for t in body["transactions"] for line in t["lines"])
         self.db.execute("INSERT INTO accepted_batch VALUES (?,?,?,?,?,?,?,?)",
                         (body["batch_id"], digest, ref, len(body["transactions"]), total, via, timestamp(), raw))
+        net: dict[str, int] = {}
         for txn in body["transactions"]:
             self.db.execute("INSERT INTO posted_txn VALUES (?,?,?,?,?)", (
                 txn["txn_id"], body["batch_id"], txn["receipt_number"], txn["kind"], txn["reverses_txn_id"]))
@@ -228,10 +229,12 @@ class ReferenceLedger:
                     txn["txn_id"], position, line["account_number"], line["fee_code"], line.get("gl_account"),
                     line["amount_cents"]))
                 if line["account_number"]:
-                    self.db.execute("UPDATE account SET balance_cents = balance_cents - ?, updated_at = ?, "
-                                    "change_seq = ? WHERE account_number = ?",
-                                    (line["amount_cents"], timestamp(), self._next("change_seq"),
-                                     line["account_number"]))
+                    net[line["account_number"]] = net.get(line["account_number"], 0) + line["amount_cents"]
+        for number, cents in net.items():  # a payment lowers the balance, and the past-due amount first
+            self.db.execute("UPDATE account SET balance_cents = balance_cents - ?, past_due_cents = CASE WHEN "
+                            "? > 0 THEN MAX(past_due_cents - ?, 0) ELSE past_due_cents END, updated_at = ?, "
+                            "change_seq = ? WHERE account_number = ?",
+                            (cents, cents, cents, timestamp(), self._next("change_seq"), number))
 
     def _next(self, name: str) -> int:
         self.db.execute("INSERT OR IGNORE INTO counter VALUES (?, 0)", (name,))

@@ -249,3 +249,32 @@ def test_a_pull_after_an_unsent_payment_still_shows_it(counter, settings, tmp_pa
     assert shown(counter, model.accounts[0]) == before - 2500
     model.check()
     ledger.close()
+
+
+def test_a_pull_keeps_an_unsent_payment_off_the_past_due_amount(counter, settings, tmp_path):
+    from sync.reference_ledger import ReferenceLedger
+    from tests.sync.conftest import seed_from_counter
+
+    ledger = ReferenceLedger(tmp_path / "ledger.db")
+    seed_from_counter(ledger, counter)
+    model = Counter(counter, settings, ledger, active_accounts(counter, 1))
+    number = model.accounts[0]
+    ledger.db.execute("UPDATE account SET past_due_cents = 5000, change_seq = 100000 WHERE account_number = ?",
+                      (number,))
+
+    def past_due():
+        with counter.reader() as uow:
+            return uow.execute(text("SELECT past_due_cents FROM account WHERE account_number = :n"),
+                               {"n": number}).scalar_one()
+
+    model.pull()
+    assert past_due() == 5000
+    model.post(0, 2000)
+    assert past_due() == 3000
+    model.pull()
+    assert past_due() == 3000
+    model.close()
+    model.acknowledge()
+    model.pull()
+    assert past_due() == 3000
+    ledger.close()
