@@ -22,6 +22,7 @@ from pos.core.operators import Credentials, OperatorView, authenticate, may, rol
 from pos.core.payments import next_receipt_number
 from pos.core.settings import Settings
 from pos.core.tenders import refuse_card_number
+from sync.outbox import enqueue_batch
 
 PAPER_TENDERS = ("check", "money_order", "cashiers_check")
 TOTAL_TENDERS = ("card", "ach")  # counted as one total: the card terminal's settlement, the ACH batch
@@ -446,6 +447,7 @@ def _close(uow: UnitOfWork, settings: Settings, session: DrawerSession, count: D
     audit.record(uow.session, key=settings.security.audit_key, terminal_id=settings.terminal.id,
                  kind="batch_closed", operator_id=closed_by, details={"batch": session.batch_id, "kind": "counter"},
                  binds=[("batch", session.batch_id)])
+    enqueue_batch(uow, session.batch_id, settings)
     return DrawerClosed(session.id, session.batch_id, count.over_short_cents, retained_cents,
                         counted_cash - retained_cents, signed_off_by, forced)
 

@@ -26,8 +26,11 @@ INSERT INTO account (account_number, name, service_address, balance_cents, past_
                      cash_only, arrangement_installment_cents, arrangement_next_due, updated_at)
 VALUES ({marks})
 ON CONFLICT (account_number) DO UPDATE SET
-    name = excluded.name, service_address = excluded.service_address, balance_cents = excluded.balance_cents,
-    past_due_cents = excluded.past_due_cents, due_date = excluded.due_date, status = excluded.status,
+    name = excluded.name, service_address = excluded.service_address,
+    balance_cents = excluded.balance_cents - account.pending_cents,
+    past_due_cents = CASE WHEN excluded.past_due_cents > account.pending_cents
+                          THEN excluded.past_due_cents - account.pending_cents ELSE 0 END,
+    due_date = excluded.due_date, status = excluded.status,
     cash_only = excluded.cash_only, arrangement_installment_cents = excluded.arrangement_installment_cents,
     arrangement_next_due = excluded.arrangement_next_due, updated_at = excluded.updated_at
 """

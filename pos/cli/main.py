@@ -10,6 +10,7 @@ import typer
 
 from pos.cli import accounts, audit, devices, operators, receipts, roles
 from pos.cli import drawer as drawer_cli
+from pos.cli import sync as sync_cli
 from pos.cli.common import PosGroup, console, database, err_console, print_error, settings, state, sub_app
 from pos.core.errors import PosError
 
@@ -26,6 +27,8 @@ app.add_typer(receipts.app, name="receipt")
 app.add_typer(drawer_cli.app, name="drawer")
 app.add_typer(devices.printer_app, name="printer")
 app.add_typer(devices.display_app, name="display")
+app.add_typer(sync_cli.app, name="sync")
+app.add_typer(sync_cli.ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 

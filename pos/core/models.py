@@ -72,6 +72,9 @@ class Account(SQLModel, table=True):
     arrangement_installment_cents: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     arrangement_next_due: Optional[date] = None
     updated_at: str = Field(max_length=40)
+    # Payments posted here that the ledger has not acknowledged yet (voids take them back): the master's
+    # balance minus this is what the counter shows, so a pull never hides an unsent payment.
+    pending_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0")))
 
 
 class FeeCode(SQLModel, table=True):
@@ -327,3 +330,35 @@ class TerminalLease(SQLModel, table=True):
     token: str = Field(max_length=64)
     taken_at: str = Field(max_length=40)
     heartbeat_at: str = Field(max_length=40)
+
+
+class LedgerOutbox(SQLModel, table=True):
+    """A closed batch on its way to the central ledger, its body frozen when it was queued."""
+
+    __tablename__ = "ledger_outbox"
+
+    batch_id: str = Field(primary_key=True, foreign_key="batch.id", max_length=36)
+    terminal_id: str = Field(max_length=16)
+    business_date: date
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    payload_sha256: str = Field(max_length=64)
+    status: str = Field(max_length=12, index=True)
+    attempts: int = 0
+    next_attempt_at: Optional[str] = Field(default=None, max_length=40)
+    outcome_unknown: bool = False
+    last_error: Optional[str] = Field(default=None, max_length=500)
+    ledger_ref: Optional[str] = Field(default=None, max_length=64)
+    refusal_reasons: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    enqueued_at: str = Field(max_length=40)
+    last_attempt_at: Optional[str] = Field(default=None, max_length=40)
+    settled_at: Optional[str] = Field(default=None, max_length=40)
+
+
+class LedgerSyncState(SQLModel, table=True):
+    """Named values the sync keeps between runs: the account-master cursor, the last success and error."""
+
+    __tablename__ = "ledger_sync_state"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: str = Field(max_length=40)

@@ -321,10 +321,10 @@ _BUMP_RECEIPT = text("UPDATE receipt_counter SET last_number = last_number + 1 W
                      "RETURNING last_number")
 _FIRST_RECEIPT = text("INSERT INTO receipt_counter (terminal_id, last_number) VALUES (:t, 0) "
                       "ON CONFLICT (terminal_id) DO NOTHING")
-_PAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents - :a, "
+_PAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents - :a, pending_cents = pending_cents + :a, "
                     "past_due_cents = CASE WHEN past_due_cents > :a THEN past_due_cents - :a ELSE 0 END "
                     "WHERE account_number = :n")
-_UNPAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents + :a, "
+_UNPAY_ACCOUNT = text("UPDATE account SET balance_cents = balance_cents + :a, pending_cents = pending_cents - :a, "
                       "past_due_cents = past_due_cents + :p WHERE account_number = :n")
 _INSERTS: dict[str, object] = {}
 

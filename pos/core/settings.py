@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict,
                                SettingsError)
 
@@ -382,14 +382,26 @@ class LedgerSettings(Section):
     """How batches reach the central billing ledger: http or file (shared folder)."""
     base_url: str = "http://127.0.0.1:8700"
     """HTTP transport: base URL of the ledger API."""
-    token: str = ""
-    """HTTP transport: bearer token."""
+    token: SecretStr = SecretStr("")
+    """HTTP transport: bearer token (or POS_LEDGER__TOKEN, or token_file); never printed or logged."""
+    token_file: str = ""
+    """HTTP transport: file holding the bearer token, used when token is empty."""
     timeout_seconds: float = Field(default=10.0, gt=0)
     """HTTP transport: time-out of one request."""
     outbox_dir: str = ""
     """File transport: folder the ledger imports batch files from."""
     inbox_dir: str = ""
     """File transport: folder the ledger drops ACCOUNTS_*.csv into."""
+    poll_seconds: float = Field(default=30.0, gt=0)
+    """How often a running sender looks for closed batches (and a file drop for the importer's answer)."""
+    backoff_base_seconds: float = Field(default=2.0, gt=0)
+    """First wait after a failed delivery; it doubles on each failure, with jitter."""
+    backoff_max_seconds: float = Field(default=300.0, gt=0)
+    """Longest wait between two deliveries of one batch (a Retry-After from the ledger is honoured)."""
+    accounts_pull_minutes: int = Field(default=60, ge=0)
+    """How often `pos sync run --follow` pulls the account master and fee codes (0: only on demand)."""
+    accounts_page_size: int = Field(default=500, ge=1, le=500)
+    """Accounts asked for per page of the account-master pull (the ledger caps it at 500)."""
 
 
 class Settings(BaseSettings):

@@ -152,7 +152,7 @@ def test_balanced_blind_close_closes_the_drawer_and_its_batch(day, settings):
         pay(day, settings, 100)
     closed = run(day, close_drawer, CloseDrawer("amy", 20000), settings)
     assert (closed.retained_float_cents, closed.deposit_cash_cents) == (20000, 2550)
-    assert scalar(day, "SELECT status FROM batch") == "closed"
+    assert scalar(day, "SELECT status FROM batch") == "queued"
     with pytest.raises(DrawerError):
         run(day, close_drawer, CloseDrawer("amy", 20000), settings)  # closing twice
     with pytest.raises(DrawerError):
