@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
+from pos.core.cards import find_card_number, has_long_digit_run
 from pos.core.errors import ImportProblem
 
 MAX_LISTED_PROBLEMS = 10_000
@@ -16,6 +17,8 @@ TRUE = frozenset({"true", "1", "yes", "y", "t"})
 FALSE = frozenset({"false", "0", "no", "n", "f"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^-?\d{1,15}$")
+CARD_NUMBER = ("holds what looks like a full card number; card numbers are never stored: take it out of the "
+               "file and export it again")
 
 
 @dataclass
@@ -35,13 +38,18 @@ class Problems:
 
 
 class _DecodedLines:
-    """Decodes each physical line on its own, so a bad byte is reported with its line number."""
+    """Decodes each physical line on its own, so a bad byte is reported with its line number.
+
+    ``suspect`` is set when a line holds 13 or more digits in a row: only the rows read since then are
+    searched field by field for a card number (a quick look that keeps a million-row import fast).
+    """
 
     def __init__(self, handle: BinaryIO, problems: Problems, on_bytes: Callable[[int], None] | None) -> None:
         self.handle = handle
         self.problems = problems
         self.on_bytes = on_bytes
         self.line = 0
+        self.suspect = False
 
     def __iter__(self) -> Iterator[str]:
         for raw in self.handle:
@@ -51,11 +59,14 @@ class _DecodedLines:
             if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                yield raw.decode("utf-8")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 self.problems.add(self.line, "(line)", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
                                                        f"{exc.start + 1}); save the file as UTF-8")
-                yield raw.decode("utf-8", errors="replace")
+                text = raw.decode("utf-8", errors="replace")
+            if has_long_digit_run(text):
+                self.suspect = True
+            yield text
 
 
 def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,
@@ -75,6 +86,9 @@ def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,
         except csv.Error as exc:
             problems.add(1, "(header)", f"not readable as CSV: {exc}")
             return
+        if lines.suspect:
+            problems.add(1, "(header)", CARD_NUMBER)
+            return
         header = [name.strip() for name in header]
         missing = [c for c in columns if c not in header]
         extra = [c for c in header if c not in columns]
@@ -90,6 +104,7 @@ def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,
         in_order = order == list(range(len(columns)))
         width = len(columns)
         while True:
+            lines.suspect = False
             try:
                 fields = next(reader)
             except StopIteration:
@@ -103,7 +118,15 @@ def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,
             if len(fields) != width:
                 problems.add(line, "(row)", f"expected {width} columns, found {len(fields)}")
                 continue
-            yield line, (fields if in_order else [fields[i] for i in order])
+            row = fields if in_order else [fields[i] for i in order]
+            if lines.suspect:
+                # Rule 6: the row is reported without its text, and not passed on, so no other check quotes it.
+                found = [name for name, text in zip(columns, row) if find_card_number(text)]
+                if found:
+                    for name in found:
+                        problems.add(line, name, CARD_NUMBER)
+                    continue
+            yield line, row
 
 
 def file_size(path: Path) -> int:

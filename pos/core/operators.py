@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 
 from pos.core import audit
+from pos.core.cards import find_card_number, refuse_card_number
 from pos.core.clock import timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import AuthError, InputError, OperatorError, PermissionDenied
@@ -131,6 +132,7 @@ def check_operator_id(operator_id: str) -> str:
     value = (operator_id or "").strip()
     if not value:
         raise InputError("operator id", "is empty")
+    refuse_card_number("operator id", value)
     if len(value) > 32:
         raise InputError("operator id", "is longer than 32 characters")
     if not all(ch.isalnum() or ch in "._-" for ch in value):
@@ -183,6 +185,7 @@ def add_operator(uow: UnitOfWork, command: AddOperator, settings: Settings) -> O
     name = (command.name or "").strip()
     if not name:
         raise InputError("name", "is empty")
+    refuse_card_number("name", name)
     if len(name) > 80:
         raise InputError("name", "is longer than 80 characters")
     role = check_role(command.role)
@@ -285,6 +288,8 @@ def _audit(uow: UnitOfWork, settings: Settings, kind: str, operator_id: str | No
 
 def _authenticate(uow: UnitOfWork, operator_id: str, pin: str, settings: Settings, *, purpose: str) -> Operator:
     """Return the operator if the PIN is right; otherwise record the failure, commit it, and refuse."""
+    if find_card_number(operator_id):
+        raise AuthError(WRONG_CREDENTIALS)  # like any failure, but nothing journaled: a card number is never kept
     wanted = check_operator_id(operator_id)
     if not pin:
         raise InputError("PIN", "is empty")
