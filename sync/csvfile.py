@@ -58,15 +58,14 @@ class _DecodedLines:
                 self.on_bytes(len(raw))
             if self.line == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
+            if has_long_digit_run(raw):
+                self.suspect = True
             try:
-                text = raw.decode("utf-8")
+                yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 self.problems.add(self.line, "(line)", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
                                                        f"{exc.start + 1}); save the file as UTF-8")
-                text = raw.decode("utf-8", errors="replace")
-            if has_long_digit_run(text):
-                self.suspect = True
-            yield text
+                yield raw.decode("utf-8", errors="replace")
 
 
 def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,

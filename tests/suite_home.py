@@ -180,7 +180,8 @@ def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001 - pytest'
     if not OWNS_ROOT or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     problems = [f"card number written: {finding}" for finding in scan_for_card_numbers(ROOT)]
-    problems += [f"written outside the suite's temporary folder: {path}" for path in real_folders_written()]
+    problems += [f"written outside the suite's temporary folder: {path} (unless another program wrote it meanwhile)"
+                 for path in real_folders_written()]
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if problems:
         session.exitstatus = 1  # pytest.ExitCode.TESTS_FAILED

@@ -107,3 +107,18 @@ def test_a_stub_scan_line_is_left_to_the_scan_line_parser_where_a_stub_may_be_sc
     refuse_card_number("lookup", stub, scan_line=layout)
     with pytest.raises(InputError):
         refuse_card_number("note", stub)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    (b"0001000000,Joshua Gomez,792 Cedar Pl,39693,28420,2026-12-15,active,false,,,2026-11-29T08:00:00+00:00\n",
+     False),
+    (b"0001000000,Card 4111 1111 1111 1111,792 Cedar Pl\n", True),
+    (b"0001000000,Jos\xc3\xa9 ------------- Gomez\n", False),  # a long rule of dashes is no run of digits
+    ("0001000000,José,٤١١١١١١١١١١١١١١١\n".encode(), True),  # Arabic-Indic digits, in UTF-8
+    ("José 4111-1111-1111-1111", True),
+    ("José 2026-11-29", False),
+])
+def test_the_quick_first_look_of_an_import_line_finds_every_long_run_of_digits(line, expected):
+    from pos.core.cards import has_long_digit_run
+
+    assert has_long_digit_run(line) is expected
