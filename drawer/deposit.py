@@ -13,6 +13,7 @@ from drawer.day import PAPER_TENDERS, authorised, last_count
 from drawer.journal import CASH
 from drawer.sessions import DrawerError, counts_json
 from pos.core import audit
+from pos.core.cards import refuse_card_number
 from pos.core.clock import business_date, timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import InputError
@@ -89,6 +90,7 @@ def prepare_deposit(uow: UnitOfWork, command: PrepareDeposit, settings: Settings
     """Every drawer named must be closed, verified and not in another deposit; the bag number is new."""
     supervisor = authorised(uow, settings, command.supervisor, "prepare_deposits", purpose="deposit")
     bag = (command.bag_number or "").strip()
+    refuse_card_number("bag number", bag)
     if not _BAG.match(bag):
         raise InputError("bag number", "must be 1-40 letters, digits or dashes")
     if not command.session_ids:

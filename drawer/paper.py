@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from pos.core.db import UnitOfWork
+from pos.core.files import private_dir, private_opener
 from pos.core.settings import Settings, user_data_dir
 
 _NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -20,10 +21,10 @@ def reports_dir(settings: Settings) -> Path:
 def save_pdf(settings: Settings, name: str, data: bytes) -> Path:
     """Write ``<name>.pdf`` whole (temporary file, then rename) and return its path."""
     folder = reports_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     path = folder / f"{_NAME.sub('-', name).strip('-')}.pdf"
     temporary = path.with_suffix(".pdf.tmp")
-    with open(temporary, "wb") as handle:
+    with open(temporary, "wb", opener=private_opener) as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select
 
 from batches.service import open_batch
 from pos.core import audit
+from pos.core.cards import refuse_card_number
 from pos.core.clock import business_date, timestamp
 from pos.core.db import UnitOfWork
 from pos.core.errors import InputError, PosError
@@ -153,6 +154,7 @@ def open_drawer(uow: UnitOfWork, command: OpenDrawer, settings: Settings) -> Dra
     expected = expected_float_cents(uow, settings)
     difference = float_cents - expected
     reason = (command.difference_reason or "").strip() or None
+    refuse_card_number("reason", reason)
     if difference and not reason:
         raise InputError("reason", f"the float counted {format_cents(float_cents)} differs from the "
                                    f"{format_cents(expected)} expected by {format_cents(difference)}: say why")

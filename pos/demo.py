@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from pos.core.files import private_opener
 from pos.core.settings import Settings, load_settings, user_data_dir
 
 FIRST_NAMES = (
@@ -113,7 +114,7 @@ def generate_accounts(count: int, *, seed: int = 7, today: date | None = None) -
 def write_accounts_csv(path: Path, count: int, *, seed: int = 7) -> Path:
     from sync.account_master import ACCOUNT_COLUMNS
 
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with open(path, "w", newline="", encoding="utf-8", opener=private_opener) as handle:
         writer = csv.writer(handle)
         writer.writerow(ACCOUNT_COLUMNS)
         writer.writerows(generate_accounts(count, seed=seed))
@@ -123,7 +124,7 @@ def write_accounts_csv(path: Path, count: int, *, seed: int = 7) -> Path:
 def write_fee_codes_csv(path: Path) -> Path:
     from sync.fee_codes import FEE_CODE_COLUMNS
 
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with open(path, "w", newline="", encoding="utf-8", opener=private_opener) as handle:
         writer = csv.writer(handle)
         writer.writerow(FEE_CODE_COLUMNS)
         for code, description, gl_account, fixed in DEMO_FEE_CODES:

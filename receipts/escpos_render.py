@@ -167,9 +167,10 @@ def _cache_dir() -> Path | None:
     try:
         import platformdirs
 
+        from pos.core.files import private_dir
+
         path = platformdirs.user_cache_path("pos", appauthor=False) / "escpos"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_dir(path)
     except OSError:
         return None
 

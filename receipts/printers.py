@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from pos.core.files import private_dir, private_opener
 from pos.core.settings import PrinterSettings
 from receipts.errors import PrinterError
 
@@ -73,7 +74,7 @@ class FilePrinter:
         path = self.directory / DRAWER_KICKS_FILE
         self._make_directory()
         try:
-            with open(path, "ab") as handle:
+            with open(path, "ab", opener=private_opener) as handle:
                 handle.write(pulse)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -82,7 +83,7 @@ class FilePrinter:
 
     def _make_directory(self) -> None:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            private_dir(self.directory)
         except OSError as exc:
             raise PrinterError(f"Cannot create the receipt folder {self.directory}: {_reason(exc)}") from None
 
@@ -91,7 +92,7 @@ class FilePrinter:
         temporary = self.directory / f"{filename}.tmp"
         self._make_directory()
         try:
-            with open(temporary, "wb") as handle:
+            with open(temporary, "wb", opener=private_opener) as handle:
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())

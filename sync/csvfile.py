@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
+from pos.core.cards import find_card_number, has_long_digit_run
 from pos.core.errors import ImportProblem
 
 MAX_LISTED_PROBLEMS = 10_000
@@ -17,6 +18,8 @@ FALSE = frozenset({"false", "0", "no", "n", "f"})
 # ASCII digits only: Python's \d and int() also take "١٢٣" (Arabic-Indic) or fullwidth digits as numbers.
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _INT = re.compile(r"^-?[0-9]{1,15}$")
+CARD_NUMBER = ("holds what looks like a full card number; card numbers are never stored: take it out of the "
+               "file and export it again")
 
 
 @dataclass
@@ -36,13 +39,18 @@ class Problems:
 
 
 class _DecodedLines:
-    """Decodes each physical line on its own, so a bad byte is reported with its line number."""
+    """Decodes each physical line on its own, so a bad byte is reported with its line number.
+
+    ``suspect`` is set when a line holds 13 or more digits in a row: only the rows read since then are
+    searched field by field for a card number (a quick look that keeps a million-row import fast).
+    """
 
     def __init__(self, handle: BinaryIO, problems: Problems, on_bytes: Callable[[int], None] | None) -> None:
         self.handle = handle
         self.problems = problems
         self.on_bytes = on_bytes
         self.line = 0
+        self.suspect = False
 
     def __iter__(self) -> Iterator[str]:
         for raw in self.handle:
@@ -55,6 +63,8 @@ class _DecodedLines:
                 self.problems.add(self.line, "(line)", f"holds a NUL byte (0x00) at position "
                                                        f"{raw.index(0) + 1}; the file is damaged")
                 raw = raw.replace(b"\x00", b"?")
+            if has_long_digit_run(raw):
+                self.suspect = True
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -80,6 +90,9 @@ def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,
         except csv.Error as exc:
             problems.add(1, "(header)", f"not readable as CSV: {exc}")
             return
+        if lines.suspect:
+            problems.add(1, "(header)", CARD_NUMBER)
+            return
         header = [name.strip() for name in header]
         missing = [c for c in columns if c not in header]
         extra = [c for c in header if c not in columns]
@@ -95,6 +108,7 @@ def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,
         in_order = order == list(range(len(columns)))
         width = len(columns)
         while True:
+            lines.suspect = False
             try:
                 fields = next(reader)
             except StopIteration:
@@ -108,7 +122,15 @@ def read_rows(path: Path, columns: tuple[str, ...], problems: Problems,
             if len(fields) != width:
                 problems.add(line, "(row)", f"expected {width} columns, found {len(fields)}")
                 continue
-            yield line, (fields if in_order else [fields[i] for i in order])
+            row = fields if in_order else [fields[i] for i in order]
+            if lines.suspect:
+                # Rule 6: the row is reported without its text, and not passed on, so no other check quotes it.
+                found = [name for name, text in zip(columns, row) if find_card_number(text)]
+                if found:
+                    for name in found:
+                        problems.add(line, name, CARD_NUMBER)
+                    continue
+            yield line, row
 
 
 def file_size(path: Path) -> int:

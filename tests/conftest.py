@@ -9,6 +9,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.suite_home import pytest_sessionfinish  # noqa: F401 - HOME and TMPDIR of the run, checked at its end
 from pos.core.settings import Settings
 
 POSTGRES_URL = os.environ.get("POS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from pos.cli.common import console, database, emit_json, settings, sub_app
 from pos.core.errors import InputError
+from pos.core.files import write_private
 
 app = sub_app("Drawer: the day's drawers, closeout (Z) reports, over/short history, deposit slips, the drawer kick.")
 
@@ -87,10 +88,10 @@ def report(
     else:
         _print_report(found)
     if csv is not None:
-        csv.write_text(closeout_csv(found), encoding="utf-8", newline="")
+        write_private(csv, closeout_csv(found).encode("utf-8"))
         console.print(f"CSV written: {csv}")
     if pdf is not None:
-        pdf.write_bytes(closeout_pdf(found, symbol=symbol))
+        write_private(pdf, closeout_pdf(found, symbol=symbol))
         console.print(f"PDF written: {pdf}")
     if print_it:
         error = print_document(current, f"closeout-{found.terminal_id}-{found.business_date}-{found.session_id[:8]}",
@@ -191,7 +192,7 @@ def history(
             table.add_row("total", operator_id, "", "", "", _money(total), "", "", "", style="bold")
         console.print(table)
     if csv is not None:
-        csv.write_text(over_short_csv(rows), encoding="utf-8", newline="")
+        write_private(csv, over_short_csv(rows).encode("utf-8"))
         console.print(f"CSV written: {csv}")
 
 
@@ -214,7 +215,7 @@ def deposit(
     symbol = current.money.currency_symbol
     console.print(deposit_slip_text(slip, 48, symbol=symbol), highlight=False, markup=False)
     if pdf is not None:
-        pdf.write_bytes(deposit_slip_pdf(slip, symbol=symbol))
+        write_private(pdf, deposit_slip_pdf(slip, symbol=symbol))
         console.print(f"PDF written: {pdf}")
     if print_it:
         error = print_document(current, f"DEPOSIT-{slip.bag_number}",

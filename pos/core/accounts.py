@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select, text
 
 from pos.core.account_views import STATUS_LABELS, AccountMatch, AccountView, Alert, FeeCodeView, LookupResult
+from pos.core.cards import refuse_card_number
 from pos.core.db import UnitOfWork
 from pos.core.errors import AccountError, InputError
 from pos.core.models import FeeCode
@@ -56,6 +57,7 @@ def require_account(uow: UnitOfWork, account_number: str) -> AccountView:
 
 def search_accounts(uow: UnitOfWork, query: str, *, limit: int = 50) -> list[AccountMatch]:
     """Every token must prefix-match a word of the name or service address; best matches first."""
+    refuse_card_number("search", query)  # never sent to the database, where a slow-query log could keep it
     tokens = [t.lower() for t in _TOKEN.findall(query)]
     if not tokens:
         return []
@@ -96,6 +98,7 @@ def lookup(uow: UnitOfWork, entry: str, settings: Settings) -> LookupResult:
         if account is None:
             raise AccountError(f"scan line: account {stub.account_number} is not in the account master")
         return LookupResult("scan", [_match(account)], stub)
+    refuse_card_number("lookup", value)
     compact = value.replace("-", "").replace(" ", "")
     if compact.isascii() and compact.isdigit():
         number = check_account_number(compact, settings)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from pos.core.errors import DatabaseError
+from pos.core.files import private_sqlite_file
 
 MIGRATIONS = "pos.core:migrations"
 
@@ -27,8 +28,8 @@ class Database:
         self.url = url
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+                private_sqlite_file(Path(parsed.database))  # 0600 in a 0700 folder; SQLite's -wal/-shm follow
             self.engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
             _make_sqlite_strict(self.engine, busy_timeout_ms)
         elif self.dialect == "postgresql":

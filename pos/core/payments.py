@@ -179,6 +179,7 @@ def review_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) ->
     for position, entry in enumerate(command.lines, start=1):
         field_name = f"line {position} amount"
         if entry.account_number:
+            refuse_card_number(f"line {position} account", entry.account_number)  # before a message quotes it
             account = get_account(uow, entry.account_number)
             if account is None:
                 raise InputError(f"line {position} account", f"{entry.account_number} is not in the account master")
@@ -188,6 +189,7 @@ def review_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) ->
             amount = _line_amount(entry.amount_cents, field_name, maximum)
             resolved.append(ResolvedLine(amount, account.name, account=account))
         elif entry.fee_code:
+            refuse_card_number(f"line {position} fee code", entry.fee_code)
             fee = uow.session.get(FeeCode, entry.fee_code.strip().upper())
             if fee is None or not fee.active:
                 raise InputError(f"line {position} fee code", f"{entry.fee_code} is not an active fee code")
@@ -420,6 +422,7 @@ def void_payment(uow: UnitOfWork, command: VoidPayment, settings: Settings) -> P
     if not reason:
         raise InputError("void reason", "is required")
     refuse_card_number("void reason", reason)
+    refuse_card_number("receipt number", command.receipt_number)
     original = uow.session.execute(select(PaymentTxn).where(PaymentTxn.receipt_number == command.receipt_number)
                                    ).scalar_one_or_none()
     if original is None:

@@ -17,6 +17,7 @@ runner = CliRunner()
 def config(tmp_path, monkeypatch):
     file = tmp_path / "pos.toml"
     file.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "pos.db"}"\n'
+                    f'[printer]\ndirectory = "{tmp_path / "receipts"}"\n'
                     f'[security]\naudit_key = "cli-test-key-123"\nsignin_delay_seconds = 0\n', encoding="utf-8")
     monkeypatch.setenv("POS_CONFIG", str(file))
     from pos.cli.common import state

@@ -160,7 +160,7 @@ class LookupScreen(CounterScreen):
         self.query_one("#lookup-views", ContentSwitcher).current = "results"
         box = self.query_one("#lookup-box", LookupBox)
         try:
-            refuse_card_number("lookup", entry)
+            refuse_card_number("lookup", entry, scan_line=self.settings.scan_line)
         except InputError as error:
             box.clear()  # a card number is neither looked up, nor left on the screen
             self._say("Nothing looked up: a card number is never typed here.")

@@ -483,7 +483,7 @@ class PaymentScreen(CounterScreen):
         compact = text.replace("-", "").replace(" ", "")
         if compact.isdigit():
             try:
-                refuse_card_number("add line", compact)
+                refuse_card_number("add line", compact, scan_line=self.settings.scan_line)
             except InputError as error:
                 box.clear()
                 self.refuse(error)
