@@ -20,7 +20,8 @@ from pos.core.models import Batch, FeeCode, Operator, PaymentLine, PaymentTender
 from pos.core.money import format_cents, parse_cents
 from pos.core.operators import Credentials, authenticate, role_of
 from pos.core.settings import Settings
-from pos.core.tenders import AppliedTender, TenderEntry, TenderError, apply_tenders, check_tender, refuse_card_number
+from pos.core.tenders import (AppliedTender, TenderEntry, TenderError, apply_tenders, check_tender, drop_zero_cash,
+                              refuse_card_number)
 
 
 class PaymentError(PosError):
@@ -195,7 +196,7 @@ def review_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) ->
     total = sum(line.amount_cents for line in resolved)
     if total > maximum:
         raise InputError("total", f"{format_cents(total)} is above the maximum of {format_cents(maximum)}")
-    entries = [check_tender(entry, settings) for entry in command.tenders]
+    entries = [check_tender(entry, settings) for entry in drop_zero_cash(total, command.tenders)]
     if any(e.type == "check" for e in entries):
         for line in resolved:
             if line.account is not None and line.account.cash_only:

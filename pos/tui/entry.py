@@ -135,6 +135,9 @@ def check(kind: str, text: str, field: str, settings: Settings) -> object:
     """Check one field by its kind (see ``FormField.kind``); returns the value it stands for."""
     if kind == "amount":
         return amount_cents(text, field, settings)
+    if kind == "cash-amount":
+        # A typed 0 is "no cash": the payment service drops it when other tenders cover the total, else names it.
+        return amount_or_zero(text, field, settings) if text.strip() else amount_cents(text, field, settings)
     if kind == "number":
         return number(text, field)
     if kind == "optional-number":
