@@ -10,7 +10,7 @@ import pytest
 from pos.core.db import open_database
 from pos.tui.app import make_app
 from pos.tui.dialogs.deposit import DepositDialog
-from pos.tui.dialogs.supervisor_pin import SupervisorPinDialog
+from pos.tui.dialogs.approval import ApprovalDialog
 from pos.tui.screens.force_close import ForceCloseScreen
 from pos.tui.screens.report_view import ReportViewScreen
 from pos.tui.screens.supervisor import SupervisorScreen
@@ -132,7 +132,7 @@ async def choose(pilot, operator_name: str) -> None:
 
 
 async def type_pin(pilot, pin: str) -> None:
-    assert isinstance(pilot.app.screen, SupervisorPinDialog)
+    assert isinstance(pilot.app.screen, ApprovalDialog)
     await burst(pilot, *pin, "enter")
 
 
@@ -148,7 +148,7 @@ async def test_a_supervisor_verifies_a_closed_drawer_from_the_list(site):
         await pilot.press("f3")
         await settle(pilot)
         dialog = pilot.app.screen
-        assert isinstance(dialog, SupervisorPinDialog)
+        assert isinstance(dialog, ApprovalDialog)
         assert dialog.query_one("#approver-id").value == "sam"  # her own id: only the PIN to type
         assert "Verify Carl CSR II's drawer on T02: balanced." in screen_words(pilot)
         await type_pin(pilot, "456789")

@@ -57,7 +57,7 @@ class DrawerDayScreen(CounterScreen):
     @dataclass
     class ApprovalNeeded(Message):
         why: str
-        retry: Callable[[Approval], None]
+        retry: Callable[[Approval], object]
 
     def __init__(self, settings: Settings, operator: OperatorView) -> None:
         super().__init__()
@@ -209,6 +209,18 @@ class DrawerDayScreen(CounterScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="drawer-move")
     def _move(self, kind: str, values: dict, approver: Approval | None) -> None:
+        try:
+            moved = self._move_with(kind, values, approver)
+        except PermissionDenied as denied:
+            if approver is not None or "approval" not in denied.message:
+                raise
+            self.post_message(self.ApprovalNeeded(denied.message, lambda given: self._move_with(kind, values, given)))
+            return
+        self.post_message(moved)
+
+    def _move_with(self, kind: str, values: dict, approver: Approval | None) -> Moved:
+        """Record the movement, then kick the drawer and print its slip: in a worker thread (this
+        screen's or the approval dialog's)."""
         from drawer import day
         from drawer.documents import movement_slip_text
         from drawer.paper import print_document
@@ -229,14 +241,8 @@ class DrawerDayScreen(CounterScreen):
         else:
             command, service = day.OpenNoSale(operator, values["reason"], credentials), day.open_no_sale
         database = self.app.connected_database()
-        try:
-            with database.unit_of_work() as uow:
-                made = service(uow, command, self.settings)
-        except PermissionDenied as denied:
-            if approver is not None or "approval" not in denied.message:
-                raise
-            self.post_message(self.ApprovalNeeded(denied.message, lambda given: self._move(kind, values, given)))
-            return
+        with database.unit_of_work() as uow:
+            made = service(uow, command, self.settings)
         # After the commit: the slip and the drawer; neither failing undoes what was recorded.
         kick_error = kick_drawer(self.settings)
         with database.reader() as uow:
@@ -244,20 +250,20 @@ class DrawerDayScreen(CounterScreen):
         print_error = print_document(self.settings, f"{made.number}-{kind}",
                                      movement_slip_text(slip, paper_columns(self.settings),
                                                         symbol=self.settings.money.currency_symbol))
-        self.post_message(self.Moved(made, print_error, kick_error))
+        return self.Moved(made, print_error, kick_error)
 
     @on(ApprovalNeeded)
     def _ask_approval(self, event: ApprovalNeeded) -> None:
         self._say(f"{event.why}: the approver types their operator id and PIN.")
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
+        def approved(moved: DrawerDayScreen.Moved | None) -> None:
+            if moved is None:
                 self._busy = False
                 self._say("Not done: it needs approval.")
                 return
-            event.retry(approval)
+            self.post_message(moved)
 
-        self.app.push_screen(ApprovalDialog(event.why), approved)
+        self.app.push_screen(ApprovalDialog(event.why, event.retry, group="drawer-move"), approved)
 
     @on(Moved)
     def _moved(self, event: Moved) -> None:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from pos.core.errors import AuthError, InputError, PermissionDenied
+from pos.core.errors import InputError, PermissionDenied
 from pos.core.money import format_cents
 from pos.core.tenders import TENDER_LABELS
 from pos.tui import entry
@@ -85,7 +85,6 @@ class PaymentsScreen(CounterScreen):
         self._preview_serial = 0
         self._search = ""
         self._void_keys: dict[str, str] = {}  # receipt → the key of the void being tried, until it is voided
-        self._void_tried: tuple[str, str, str] | None = None  # receipt, reason, key: never the approver's PIN
         self._done = ""  # what was just done, said again with the print report that follows it
 
     def compose(self) -> ComposeResult:
@@ -247,47 +246,52 @@ class PaymentsScreen(CounterScreen):
                 return
             key = self._void_keys.setdefault(number, str(uuid.uuid4()))
             self._say(f"Voiding receipt {number}…")
-            self._void_tried = (number, reason, key)
-            self._void(number, reason, key, None)
+            self._void(number, reason, key)
 
         self.app.push_screen(TextEntryDialog(title=f"Void receipt {number}", field="void reason", required=True,
                                              max_length=VOID_REASON_LENGTH, lines=[self._describe(summary)],
                                              placeholder="why this payment is voided"), reasoned)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="void")
-    def _void(self, receipt_number: str, reason: str, key: str, approval: Approval | None) -> None:
+    def _void(self, receipt_number: str, reason: str, key: str) -> None:
+        try:
+            voided = self._void_with(receipt_number, reason, key, None)
+        except PermissionDenied as denied:
+            self.post_message(self.ApprovalNeeded(receipt_number, reason, key, denied.message))
+            return
+        self._after_void(voided)
+
+    def _void_with(self, receipt_number: str, reason: str, key: str, approval: Approval | None) -> PaymentVoided:
+        """The void, in a worker thread (this screen's or the approval dialog's)."""
         from pos.core.operators import Credentials
         from pos.core.payments import VoidPayment, void_payment
-        from pos.core.printing import print_waiting
 
         # The PIN goes into this one call and is not kept anywhere after it.
         approver = None if approval is None else Credentials(approval.operator_id, approval.pin)
         command = VoidPayment(key, self.operator.operator_id, receipt_number, reason, approver)
-        database = self.app.connected_database()
-        try:
-            with database.unit_of_work() as uow:
-                voided = void_payment(uow, command, self.settings)
-        except PermissionDenied as denied:
-            if approver is not None:
-                raise
-            self.post_message(self.ApprovalNeeded(receipt_number, reason, key, denied.message))
-            return
+        with self.app.connected_database().unit_of_work() as uow:
+            return void_payment(uow, command, self.settings)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="void-slip")
+    def _after_void(self, voided: PaymentVoided) -> None:
+        from pos.core.printing import print_waiting
+
         self.post_message(self.Voided(voided))
-        self.post_message(self.Printed(voided.receipt_number, "Void slip", print_waiting(database, self.settings)))
+        self.post_message(self.Printed(voided.receipt_number, "Void slip",
+                                       print_waiting(self.app.connected_database(), self.settings)))
 
     @on(ApprovalNeeded)
     def _ask_approval(self, event: ApprovalNeeded) -> None:
         self._say(f"{event.why}: the approver types their operator id and PIN.")
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
+        def approved(voided: PaymentVoided | None) -> None:
+            if voided is None:
                 self._say(f"Not voided: receipt {event.receipt_number} needs approval.")
                 return
-            self._say(f"Voiding receipt {event.receipt_number} with {approval.operator_id}'s approval…")
-            self._void_tried = (event.receipt_number, event.reason, event.key)
-            self._void(event.receipt_number, event.reason, event.key, approval)
+            self._after_void(voided)
 
-        self.app.push_screen(ApprovalDialog(event.why), approved)
+        self.app.push_screen(ApprovalDialog(event.why, lambda approval: self._void_with(
+            event.receipt_number, event.reason, event.key, approval), group="void"), approved)
 
     @on(Voided)
     def _voided(self, event: Voided) -> None:
@@ -306,9 +310,6 @@ class PaymentsScreen(CounterScreen):
         message = getattr(error, "message", None) or str(error)
         if event.worker.group == "void":
             self._say(f"Not voided: {message}")
-            if isinstance(error, (AuthError, PermissionDenied)) and self._void_tried is not None:
-                receipt_number, reason, key = self._void_tried
-                self.post_message(self.ApprovalNeeded(receipt_number, reason, key, f"{message}. Try again, or Esc"))
         elif event.worker.group == "print":
             self._say(f"Not reprinted: {message}")
         elif event.worker.group == "list":
