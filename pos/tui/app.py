@@ -297,8 +297,11 @@ class PosApp(App[None]):
     def action_payment(self) -> None:
         self.switch_mode("payment")
 
-    def action_payments(self) -> None:
-        self.switch_mode("payments")
+    async def action_payments(self) -> None:
+        await self.switch_mode("payments")
+        payments = self.screen_stack[0]
+        if isinstance(payments, PaymentsScreen):
+            payments.start_afresh()  # the last search is forgotten
 
     def action_open_drawer(self) -> None:
         self.switch_mode("drawer")

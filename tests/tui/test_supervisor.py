@@ -174,9 +174,14 @@ async def test_a_wrong_pin_verifies_nothing_and_says_why(site):
         await type_pin(pilot, "999999")
 
         assert drawer_row(settings, "carl")[3] is None
-        assert "Not verified: Operator id or PIN is not right" in screen_words(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ApprovalDialog)  # still open, with the reason: the PIN is typed again
+        assert "Operator id or PIN is not right" in str(dialog.query_one("#dialog-message").content)
         assert ("error", "Sign-in refused", "Operator id or PIN is not right; 4 tries left before lock-out") \
             in notifications(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Not verified" in screen_words(pilot)
 
 
 async def test_a_supervisor_force_closes_a_drawer_left_open_with_her_own_count(site):

@@ -1,4 +1,5 @@
-"""Today's payments on this drawer: search by receipt, account or amount; read, reprint or void one."""
+"""Today's payments on this drawer (a lead's or supervisor's: every terminal's, any day): search by receipt,
+account or amount; read, reprint or void one."""
 
 from __future__ import annotations
 
@@ -37,7 +38,11 @@ VOID_REASON_LENGTH = 200
 
 
 class PaymentsScreen(CounterScreen):
-    """Kept while signed in; reloaded each time it is shown (payments were taken in between)."""
+    """Kept while signed in; reloaded each time it is shown (payments were taken in between), and
+    opened afresh (no search) each time F5 opens it.
+    """
+
+    SIDE_BY_SIDE = 134  # columns from which the list and the receipt fit side by side; below, one above the other
 
     BINDINGS = [
         Binding("f5", "reprint", "Reprint", show=True),
@@ -51,6 +56,7 @@ class PaymentsScreen(CounterScreen):
         drawer_open: bool
         search: str
         summaries: list[PaymentSummary]
+        every_terminal: bool = False
 
     @dataclass
     class ReceiptRead(Message):
@@ -86,6 +92,10 @@ class PaymentsScreen(CounterScreen):
         self._search = ""
         self._void_keys: dict[str, str] = {}  # receipt → the key of the void being tried, until it is voided
         self._done = ""  # what was just done, said again with the print report that follows it
+        from pos.core.operators import may  # loaded by the sign-in already
+
+        # A lead or supervisor finds any terminal's receipt of any day, to read or reprint it.
+        self.every_terminal = may(settings, operator.role, "read_reports")
 
     def compose(self) -> ComposeResult:
         terminal = self.settings.terminal
@@ -103,7 +113,17 @@ class PaymentsScreen(CounterScreen):
     def on_mount(self) -> None:
         self.query_one("#payments-table", PaymentsTable).focus()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= self.SIDE_BY_SIDE, "-side-by-side")
+
     def on_screen_resume(self) -> None:
+        self._reload()
+
+    def start_afresh(self) -> None:
+        """Opened again with F5: the last search is forgotten, the whole list shows, the list has the focus."""
+        self._search = ""
+        self.query_one("#payments-search", SearchBox).value = ""
+        self.query_one("#payments-table", PaymentsTable).focus()
         self._reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -139,9 +159,16 @@ class PaymentsScreen(CounterScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="list")
     def _list(self, serial: int, search: str) -> None:
         from drawer.sessions import current_drawer
-        from pos.core.payments import list_payments
+        from pos.core.clock import business_date
+        from pos.core.payments import find_payments, list_payments
 
         with self.app.connected_database().reader() as uow:
+            if self.every_terminal:
+                criteria = (entry.payment_search(search, self.settings) if search else
+                            {"business_date": business_date(cutoff=self.settings.terminal.business_day_cutoff)})
+                summaries = find_payments(uow, **criteria)
+                self.post_message(self.Listed(serial, True, search, summaries, every_terminal=True))
+                return
             drawer = current_drawer(uow, self.settings, self.operator.operator_id)
             summaries = [] if drawer is None else list_payments(uow, drawer_session_id=drawer.session_id,
                                                                 search=search or None)
@@ -162,6 +189,9 @@ class PaymentsScreen(CounterScreen):
             status = "Your drawer is not open on this terminal: no payments to list."
         elif event.search:
             status = f"{count} {noun} found for “{event.search}”. Empty search and Enter lists them all."
+        elif event.every_terminal:
+            status = (f"{count} {noun} today on every terminal, newest first. Search by receipt, account, amount "
+                      "(12.34), date (YYYY-MM-DD) or terminal.")
         else:
             status = f"{count} {noun} on this drawer today, newest first. ↑↓ choose; typing searches."
         self.query_one("#payments-status", Static).update(status)
@@ -195,15 +225,8 @@ class PaymentsScreen(CounterScreen):
             self.query_one("#payments-receipt", ReceiptPreview).show(event.text)
 
     def action_back(self) -> None:
-        """Receipt → list → search box → home."""
-        table = self.query_one("#payments-table", PaymentsTable)
-        box = self.query_one("#payments-search", SearchBox)
-        if self.focused is self.query_one("#payments-receipt", ReceiptPreview):
-            table.focus()
-        elif self.focused is not box:
-            box.focus()
-        else:
-            self.app.switch_mode("home")
+        """One Esc leaves the list, from wherever the focus is."""
+        self.app.switch_mode("home")
 
     # Reprint -------------------------------------------------------------------------------------
 
