@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from textual import events, on, work
+from textual._time import get_time  # the clock of events' ``time``: keys are compared with screen changes on it
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -84,8 +85,12 @@ class PosApp(App[None]):
         self._drawer_open_since: float | None = None
         self._drawer_warned = False
         self._interrupted: list[str] | None = None  # receipts found half-sent at start, until the cashier is told
+        self._screen_shown_at = 0.0  # when the screen now on top was pushed, popped or switched to
 
     # The database: opened in a thread once the sign-in screen is up ----------------------------
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
 
     def on_ready(self) -> None:
         self.call_after_refresh(self._open_database)
@@ -181,9 +186,19 @@ class PosApp(App[None]):
     # Idle sign-out: no key for terminal.idle_signout_seconds -----------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self._last_key_at = time.monotonic()
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                self._last_key_at = time.monotonic()
+            if _is_function_key(event.key) and event.time < self._screen_shown_at:
+                # Typed for the screen shown before this one (a dialog opened or closed, a screen changed
+                # while the key waited in the queue, or on its way back up from that screen's widgets,
+                # where the app would run the new screen's binding): it acts on nothing.
+                self.log.info(f"key {event.key} typed before {self.screen} was shown: dropped")
+                return
         await super().on_event(event)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        self._screen_shown_at = get_time()  # the clock of every event's ``time``
 
     def _watch_idle(self) -> None:
         seconds = self.settings.terminal.idle_signout_seconds
@@ -374,6 +389,12 @@ class PosApp(App[None]):
             self.log.error(repr(error))
             self.notify(f"{type(error).__name__}: {error}. Nothing was changed; call a supervisor if it happens "
                         "again.", title="Unexpected error", severity="error", markup=False)
+
+
+def _is_function_key(key: str) -> bool:
+    """F1…F24, with or without shift/ctrl: the keys that act on a screen (letters and Enter type ahead)."""
+    name = key.rsplit("+", 1)[-1]
+    return name.startswith("f") and name[1:].isdigit()
 
 
 def _duration(seconds: int) -> str:
