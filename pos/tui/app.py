@@ -64,6 +64,7 @@ class PosApp(App[None]):
     NOTIFICATION_TIMEOUT = 10
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
+        Binding("f1", "keys_help", "Keys", show=True, priority=True),
         Binding("ctrl+o", "sign_out", "Sign out", show=True, priority=True),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
         Binding("f10", "devices", "Devices", show=True),
@@ -302,6 +303,15 @@ class PosApp(App[None]):
         home = self.screen_stack[0]
         if isinstance(home, HomeScreen):
             home.drawer_opened(event.kick_error, event.difference_cents)
+
+    def action_keys_help(self) -> None:
+        """F1: every key of the screen shown now; F1 again (or Esc) closes it."""
+        from pos.tui.dialogs.keys_help import KeysHelpDialog
+
+        if isinstance(self.screen, KeysHelpDialog):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(KeysHelpDialog(self.screen))
 
     def action_lookup(self) -> None:
         self.switch_mode("lookup")

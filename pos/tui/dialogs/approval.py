@@ -25,6 +25,7 @@ from pos.core.errors import AuthError, InputError, PermissionDenied, PosError
 from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.dialog_field import DialogField
+from pos.tui.keys import HELP_BINDING
 
 T = TypeVar("T")
 
@@ -53,7 +54,7 @@ class ApprovalDialog(ModalScreen[T | None], Generic[T]):
     id (a supervisor's own act): the PIN has the focus, and the id can still be changed.
     """
 
-    BINDINGS = [Binding("escape", "back", "Cancel", show=True)]
+    BINDINGS = [HELP_BINDING, Binding("escape", "back", "Cancel", show=True)]
 
     def __init__(self, why: str, act: Callable[[Approval], T], *, title: str = "Approval needed",
                  who: str = "Approver", operator_id: str | None = None, group: str = "approval") -> None:

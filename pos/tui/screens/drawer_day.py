@@ -35,12 +35,12 @@ KIND_LABELS = {"drop": "Drop", "paid_out": "Paid-out", "loan": "Loan", "no_sale"
 class DrawerDayScreen(CounterScreen):
     """What moved in and out of the drawer today. Expected amounts stay hidden until the close count is saved."""
 
-    BINDINGS = [
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("f2", "drop", "Drop", show=True),
-        Binding("f3", "paid_out", "Paid-out", show=True),
-        Binding("f6", "loan", "Loan", show=True),
-        Binding("f7", "no_sale", "No-sale", show=True),
         Binding("f8", "close_drawer", "Close drawer", show=True),
+        Binding("f3", "paid_out", "Paid-out", show=True),
+        Binding("f7", "no_sale", "No-sale", show=True),
+        Binding("f6", "loan", "Loan", show=True),
         Binding("escape", "app.home", "Home", show=True),
     ]
 

@@ -44,10 +44,10 @@ class PaymentsScreen(CounterScreen):
 
     SIDE_BY_SIDE = 134  # columns from which the list and the receipt fit side by side; below, one above the other
 
-    BINDINGS = [
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("f5", "reprint", "Reprint", show=True),
-        Binding("f8", "void", "Void", show=True),
         Binding("escape", "back", "Back", show=True),
+        Binding("f8", "void", "Void", show=True),
     ]
 
     @dataclass

@@ -41,12 +41,12 @@ class SupervisorScreen(CounterScreen):
     """Kept while signed in; reloaded each time it is shown. Anyone may read the list; the acts need the
     supervisor's permissions, and each asks their PIN again."""
 
-    BINDINGS = [
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("f2", "report", "Report", show=True),
         Binding("f3", "verify", "Verify", show=True),
-        Binding("f4", "force_close", "Force close", show=True),
         Binding("f5", "deposit", "Deposit", show=True),
         Binding("f6", "toggle_days", "All days/today", show=True),
+        Binding("f4", "force_close", "Force close", show=True),
         Binding("escape", "app.home", "Home", show=True),
     ]
 
