@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,8 @@ from pos.core.models import Batch, FeeCode, Operator, PaymentLine, PaymentTender
 from pos.core.money import format_cents, parse_cents
 from pos.core.operators import Credentials, authenticate, role_of
 from pos.core.settings import Settings
-from pos.core.tenders import AppliedTender, TenderEntry, TenderError, apply_tenders, check_tender, refuse_card_number
+from pos.core.tenders import (AppliedTender, TenderEntry, TenderError, apply_tenders, check_tender, drop_zero_cash,
+                              refuse_card_number)
 
 
 class PaymentError(PosError):
@@ -162,6 +164,9 @@ class PaymentSummary:
     voided_by: str | None = None
     voids: str | None = None
     batch_open: bool = True
+    print_state: str | None = None  # printed, waiting, unknown (needs a reprint): see printing.print_states
+    terminal_id: str = ""
+    business_date: date | None = None
 
 
 # Reviewing ------------------------------------------------------------------------------------
@@ -205,7 +210,7 @@ def review_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) ->
     total = sum(line.amount_cents for line in resolved)
     if total > maximum:
         raise InputError("total", f"{format_cents(total)} is above the maximum of {format_cents(maximum)}")
-    entries = [check_tender(entry, settings) for entry in command.tenders]
+    entries = [check_tender(entry, settings) for entry in drop_zero_cash(total, command.tenders)]
     if any(e.type == "check" for e in entries):
         for line in resolved:
             if line.account is not None and line.account.cash_only:
@@ -585,10 +590,37 @@ def _summaries(uow: UnitOfWork, txns: list[PaymentTxn]) -> list[PaymentSummary]:
         PaymentTxn.id.in_([t.reverses_txn_id for t in txns if t.reverses_txn_id]))).all())
     open_batches = set(uow.session.execute(select(Batch.id).where(Batch.id.in_({t.batch_id for t in txns}),
                                                                   Batch.status == "open")).scalars())
+    from pos.core.printing import print_states
+
+    printed = print_states(uow, ids)
     return [PaymentSummary(t.id, t.receipt_number, t.kind, t.posted_at, t.operator_id, t.total_cents,
                            tuple(accounts.get(t.id, ())), tuple(kinds.get(t.id, ())), voided_by.get(t.id),
                            originals.get(t.reverses_txn_id) if t.reverses_txn_id else None,
-                           t.batch_id in open_batches) for t in txns]
+                           t.batch_id in open_batches, printed.get(t.id), t.terminal_id, t.business_date)
+            for t in txns]
+
+
+def find_payments(uow: UnitOfWork, *, receipt_number: str | None = None, account_number: str | None = None,
+                  amount_cents: int | None = None, business_date: date | None = None,
+                  terminal_id: str | None = None, limit: int = 500) -> list[PaymentSummary]:
+    """Any terminal's payments and voids, newest first, narrowed by every criterion given (a supervisor
+    finding a receipt to read or reprint). An amount finds a payment and its void alike."""
+    query = select(PaymentTxn).order_by(PaymentTxn.posted_at.desc(), PaymentTxn.receipt_number.desc()).limit(limit)
+    if receipt_number and receipt_number.strip():
+        refuse_card_number("receipt number", receipt_number)
+        query = query.where(PaymentTxn.receipt_number == receipt_number.strip().upper())
+    if account_number and account_number.strip():
+        refuse_card_number("account number", account_number)
+        wanted = account_number.strip()
+        query = query.where(PaymentTxn.id.in_(select(PaymentLine.txn_id).where(
+            PaymentLine.account_number.in_({wanted, wanted.zfill(10)}))))
+    if amount_cents is not None:
+        query = query.where(PaymentTxn.total_cents.in_([amount_cents, -amount_cents]))
+    if business_date is not None:
+        query = query.where(PaymentTxn.business_date == business_date)
+    if terminal_id and terminal_id.strip():
+        query = query.where(PaymentTxn.terminal_id == terminal_id.strip().upper())
+    return _summaries(uow, uow.session.execute(query).scalars().all())
 
 
 def operator_name(uow: UnitOfWork, operator_id: str) -> str:

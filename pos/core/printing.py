@@ -191,6 +191,18 @@ def queue_slip(uow: UnitOfWork, settings: Settings, movement_id: str, text: str,
                              created_at=timestamp(), requested_by=requested_by))
     uow.session.flush()
     return job_id
+PRINT_STATES = {"printed": "printed", "reprinted": "printed", "unknown": "unknown"}  # every other status: waiting
+
+
+def print_states(uow: UnitOfWork, txn_ids: list[str]) -> dict[str, str]:
+    """Whether each transaction's paper came out, by its newest print job: ``printed``, ``waiting`` (held,
+    failed, pending or being sent: it prints by itself) or ``unknown`` (sent, never confirmed: needs a
+    REPRINT). A transaction with no print job is left out (nothing was ever queued for it)."""
+    if not txn_ids:
+        return {}
+    rows = uow.session.execute(select(PrintJob.txn_id, PrintJob.status).where(PrintJob.txn_id.in_(txn_ids))
+                               .order_by(PrintJob.created_at, PrintJob.id)).all()
+    return {txn_id: PRINT_STATES.get(status, "waiting") for txn_id, status in rows}  # the newest wins
 
 
 def has_retried_jobs(database: Database, settings: Settings) -> bool:

@@ -95,6 +95,20 @@ def check_tender(entry: TenderEntry, settings: Settings) -> TenderEntry:
     return TenderEntry(entry.type, entry.amount_cents, reference, card_type, card_last4)
 
 
+def drop_zero_cash(total_due_cents: int, entries: list[TenderEntry] | tuple[TenderEntry, ...]) -> list[TenderEntry]:
+    """A cash row of 0 is the cashier saying "no cash": dropped when the other tenders cover the total.
+
+    Alone, or beside tenders that do not cover the total, it stays, and ``check_tender`` refuses it
+    naming the field.
+    """
+    kept = [e for e in entries if not (e.type == "cash" and e.amount_cents == 0)]
+    if len(kept) == len(entries) or not kept:
+        return list(entries)
+    if not all(isinstance(e.amount_cents, int) for e in kept):
+        return list(entries)  # check_tender names the bad amount
+    return kept if sum(e.amount_cents for e in kept) >= total_due_cents else list(entries)
+
+
 def apply_tenders(total_due_cents: int, entries: list[TenderEntry], *, cash_back_allowed: bool = False
                   ) -> list[AppliedTender]:
     """Decide how much of each tender pays the total and how much change cash gives.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from textual import events, on, work
+from textual._time import get_time  # the clock of events' ``time``: keys are compared with screen changes on it
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -63,6 +64,7 @@ class PosApp(App[None]):
     NOTIFICATION_TIMEOUT = 10
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
+        Binding("f1", "keys_help", "Keys", show=True, priority=True),
         Binding("ctrl+o", "sign_out", "Sign out", show=True, priority=True),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
         Binding("f10", "devices", "Devices", show=True),
@@ -88,8 +90,12 @@ class PosApp(App[None]):
         self._drawer_open_since: float | None = None
         self._drawer_warned = False
         self._interrupted: list[str] | None = None  # receipts found half-sent at start, until the cashier is told
+        self._screen_shown_at = 0.0  # when the screen now on top was pushed, popped or switched to
 
     # The database: opened in a thread once the sign-in screen is up ----------------------------
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
 
     def on_ready(self) -> None:
         if self._hold_terminal:
@@ -217,9 +223,19 @@ class PosApp(App[None]):
     # Idle sign-out: no key for terminal.idle_signout_seconds -----------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self._last_key_at = time.monotonic()
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                self._last_key_at = time.monotonic()
+            if _is_function_key(event.key) and event.time < self._screen_shown_at:
+                # Typed for the screen shown before this one (a dialog opened or closed, a screen changed
+                # while the key waited in the queue, or on its way back up from that screen's widgets,
+                # where the app would run the new screen's binding): it acts on nothing.
+                self.log.info(f"key {event.key} typed before {self.screen} was shown: dropped")
+                return
         await super().on_event(event)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        self._screen_shown_at = get_time()  # the clock of every event's ``time``
 
     def _watch_idle(self) -> None:
         seconds = self.settings.terminal.idle_signout_seconds
@@ -328,6 +344,15 @@ class PosApp(App[None]):
         if isinstance(home, HomeScreen):
             home.drawer_opened(event.kick_error, event.difference_cents)
 
+    def action_keys_help(self) -> None:
+        """F1: every key of the screen shown now; F1 again (or Esc) closes it."""
+        from pos.tui.dialogs.keys_help import KeysHelpDialog
+
+        if isinstance(self.screen, KeysHelpDialog):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(KeysHelpDialog(self.screen))
+
     def action_lookup(self) -> None:
         self.switch_mode("lookup")
 
@@ -337,8 +362,11 @@ class PosApp(App[None]):
     def action_payment(self) -> None:
         self.switch_mode("payment")
 
-    def action_payments(self) -> None:
-        self.switch_mode("payments")
+    async def action_payments(self) -> None:
+        await self.switch_mode("payments")
+        payments = self.screen_stack[0]
+        if isinstance(payments, PaymentsScreen):
+            payments.start_afresh()  # the last search is forgotten
 
     def action_open_drawer(self) -> None:
         self.switch_mode("drawer")
@@ -411,6 +439,12 @@ class PosApp(App[None]):
             self.log.error(repr(error))
             self.notify(f"{type(error).__name__}: {error}. Nothing was changed; call a supervisor if it happens "
                         "again.", title="Unexpected error", severity="error", markup=False)
+
+
+def _is_function_key(key: str) -> bool:
+    """F1…F24, with or without shift/ctrl: the keys that act on a screen (letters and Enter type ahead)."""
+    name = key.rsplit("+", 1)[-1]
+    return name.startswith("f") and name[1:].isdigit()
 
 
 def _duration(seconds: int) -> str:

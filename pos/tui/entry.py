@@ -135,6 +135,9 @@ def check(kind: str, text: str, field: str, settings: Settings) -> object:
     """Check one field by its kind (see ``FormField.kind``); returns the value it stands for."""
     if kind == "amount":
         return amount_cents(text, field, settings)
+    if kind == "cash-amount":
+        # A typed 0 is "no cash": the payment service drops it when other tenders cover the total, else names it.
+        return amount_or_zero(text, field, settings) if text.strip() else amount_cents(text, field, settings)
     if kind == "number":
         return number(text, field)
     if kind == "optional-number":
@@ -146,3 +149,43 @@ def check(kind: str, text: str, field: str, settings: Settings) -> object:
     if kind == "card-type":
         return card_type(text, list(settings.tenders.card_types), field)
     raise ValueError(f"unknown field kind {kind!r}")
+
+
+_RECEIPT = re.compile(r"^[A-Za-z0-9]{1,16}-[A-Za-z0-9-]+$")
+_TERMINAL = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def payment_search(text: str, settings: Settings) -> dict[str, object]:
+    """A supervisor's search of every terminal's payments, as ``find_payments`` takes it.
+
+    Words separated by spaces, each one criterion: a receipt number (T02-000017), a business date
+    (2026-11-28), an amount with its point or currency sign (12.34, $12.34), an account number
+    (digits), a terminal id (T02). Raises ``InputError`` naming the word that is none of them.
+    """
+    from datetime import date
+
+    found: dict[str, object] = {}
+    for word in text.split():
+        refuse_card_number("search", word)
+        if _DATE.match(word):
+            try:
+                found["business_date"] = date.fromisoformat(word)
+            except ValueError:
+                raise InputError("search", f"{word} is not a date (YYYY-MM-DD)") from None
+        elif _RECEIPT.match(word):
+            found["receipt_number"] = word.upper()
+        elif word.isascii() and word.isdigit():
+            found["account_number"] = word
+        elif _TERMINAL.match(word):
+            found["terminal_id"] = word.upper()
+        else:
+            try:
+                if not word.isascii():
+                    raise InputError("search", "is not plain digits")
+                found["amount_cents"] = amount_cents(word.removeprefix(settings.money.currency_symbol), "search",
+                                                     settings)
+            except InputError:
+                raise InputError("search", f"“{word}” is not a receipt number, account number, amount (12.34), "
+                                           "date (YYYY-MM-DD) or terminal id") from None
+    return found

@@ -10,7 +10,7 @@ import pytest
 from pos.core.db import open_database
 from pos.tui.app import make_app
 from pos.tui.dialogs.deposit import DepositDialog
-from pos.tui.dialogs.supervisor_pin import SupervisorPinDialog
+from pos.tui.dialogs.approval import ApprovalDialog
 from pos.tui.screens.force_close import ForceCloseScreen
 from pos.tui.screens.report_view import ReportViewScreen
 from pos.tui.screens.supervisor import SupervisorScreen
@@ -132,7 +132,7 @@ async def choose(pilot, operator_name: str) -> None:
 
 
 async def type_pin(pilot, pin: str) -> None:
-    assert isinstance(pilot.app.screen, SupervisorPinDialog)
+    assert isinstance(pilot.app.screen, ApprovalDialog)
     await burst(pilot, *pin, "enter")
 
 
@@ -148,7 +148,7 @@ async def test_a_supervisor_verifies_a_closed_drawer_from_the_list(site):
         await pilot.press("f3")
         await settle(pilot)
         dialog = pilot.app.screen
-        assert isinstance(dialog, SupervisorPinDialog)
+        assert isinstance(dialog, ApprovalDialog)
         assert dialog.query_one("#approver-id").value == "sam"  # her own id: only the PIN to type
         assert "Verify Carl CSR II's drawer on T02: balanced." in screen_words(pilot)
         await type_pin(pilot, "456789")
@@ -174,8 +174,14 @@ async def test_a_wrong_pin_verifies_nothing_and_says_why(site):
         await type_pin(pilot, "999999")
 
         assert drawer_row(settings, "carl")[3] is None
-        assert "Not verified: Operator id or PIN is not right" in screen_words(pilot)
-        assert ("error", "Sign-in refused", "Operator id or PIN is not right.") in notifications(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ApprovalDialog)  # still open, with the reason: the PIN is typed again
+        assert "Operator id or PIN is not right" in str(dialog.query_one("#dialog-message").content)
+        assert ("error", "Sign-in refused", "Operator id or PIN is not right.") \
+            in notifications(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Not verified" in screen_words(pilot)
 
 
 async def test_a_supervisor_force_closes_a_drawer_left_open_with_her_own_count(site):

@@ -11,12 +11,14 @@ from textual.widgets.option_list import Option
 
 from pos.core.tenders import TENDER_LABELS
 from pos.tui.widgets.counter_footer import CounterFooter
+from pos.tui.keys import HELP_BINDING
 
 
 class ChooseTenderDialog(ModalScreen[str | None]):
     """Dismissed with the tender type (``cash``, ``money_order`` …) or None."""
 
     BINDINGS = [
+        HELP_BINDING,
         Binding("enter", "choose", "Choose", show=True, priority=True),
         Binding("escape", "back", "Back", show=True),
     ]

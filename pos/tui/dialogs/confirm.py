@@ -9,12 +9,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from pos.tui.widgets.counter_footer import CounterFooter
+from pos.tui.keys import HELP_BINDING
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Dismissed with True (Enter) or False (Esc); ``lines`` say what the cashier is agreeing to."""
 
     BINDINGS = [
+        HELP_BINDING,
         Binding("enter", "confirm", "Confirm", show=True),
         Binding("escape", "back", "Back", show=True),
     ]

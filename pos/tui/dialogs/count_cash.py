@@ -18,6 +18,7 @@ from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.count_sheet import CountSheet
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.form_field import FormField
+from pos.tui.keys import HELP_BINDING
 
 if TYPE_CHECKING:
     from pos.core.settings import Settings
@@ -28,7 +29,8 @@ NOTE_LENGTH = 200
 class CountCashDialog(ModalScreen["tuple[dict[str, int], str | None] | None"]):
     """Dismissed with (counts by denomination key, note) or None (Esc). Enter on the last field confirms."""
 
-    BINDINGS = [Binding("f12", "confirm", "Confirm", show=True), Binding("escape", "back", "Back", show=True)]
+    BINDINGS = [HELP_BINDING, Binding("f12", "confirm", "Confirm", show=True),
+                Binding("escape", "back", "Back", show=True)]
 
     def __init__(self, settings: Settings, *, title: str, help_text: str, with_note: bool = False) -> None:
         super().__init__(classes="dialog-screen")

@@ -19,6 +19,7 @@ from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.dialog_field import DialogField
 from pos.tui.widgets.drawer_choice import DrawerChoice
+from pos.tui.keys import HELP_BINDING
 
 if TYPE_CHECKING:
     from drawer.reports import DrawerSummary
@@ -37,7 +38,7 @@ class DepositChoice:
 class DepositDialog(ModalScreen[DepositChoice | None]):
     """Every drawer waiting for a deposit starts chosen; Space unchooses one. Enter in the bag number answers."""
 
-    BINDINGS = [Binding("escape", "back", "Back", show=True)]
+    BINDINGS = [HELP_BINDING, Binding("escape", "back", "Back", show=True)]
 
     def __init__(self, candidates: list[DrawerSummary]) -> None:
         super().__init__(classes="dialog-screen")

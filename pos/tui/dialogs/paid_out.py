@@ -18,6 +18,7 @@ from pos.tui import entry
 from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.form_field import FormField
+from pos.tui.keys import HELP_BINDING
 
 if TYPE_CHECKING:
     from pos.core.settings import Settings
@@ -35,7 +36,8 @@ class PaidOutEntry:
 class PaidOutDialog(ModalScreen[PaidOutEntry | None]):
     """Amount, Enter; ↑↓ the reason, Enter; the note, Enter confirms."""
 
-    BINDINGS = [Binding("f12", "confirm", "Confirm", show=True), Binding("escape", "back", "Back", show=True)]
+    BINDINGS = [HELP_BINDING, Binding("f12", "confirm", "Confirm", show=True),
+                Binding("escape", "back", "Back", show=True)]
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(classes="dialog-screen")

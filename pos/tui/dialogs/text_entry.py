@@ -14,12 +14,13 @@ from pos.tui import entry
 from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.dialog_field import DialogField
+from pos.tui.keys import HELP_BINDING
 
 
 class TextEntryDialog(ModalScreen[str | None]):
     """Dismissed with the checked text ("" when a note is taken off) or None (Esc)."""
 
-    BINDINGS = [Binding("escape", "back", "Back", show=True)]
+    BINDINGS = [HELP_BINDING, Binding("escape", "back", "Back", show=True)]
 
     def __init__(self, *, title: str, field: str, value: str = "", required: bool = False, max_length: int = 500,
                  lines: list[str] | None = None, placeholder: str = "") -> None:

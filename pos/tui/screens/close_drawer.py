@@ -61,6 +61,8 @@ class CloseDrawerScreen(CounterScreen):
     @dataclass
     class SignOffNeeded(Message):
         why: str
+        retained: int
+        note: str | None
 
     def __init__(self, settings: Settings, operator: OperatorView) -> None:
         super().__init__()
@@ -388,38 +390,43 @@ class CloseDrawerScreen(CounterScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="close-close")
     def _close_worker(self, retained: int, note: str | None, approval: Approval | None) -> None:
+        try:
+            closed = self._close_with(retained, note, approval)
+        except PermissionDenied as denied:
+            if approval is not None or "approval" not in denied.message:
+                raise
+            self.post_message(self.SignOffNeeded(denied.message, retained, note))
+            return
+        self.post_message(closed)
+
+    def _close_with(self, retained: int, note: str | None, approval: Approval | None) -> Closed:
+        """The close and its Z report, in a worker thread (this screen's or the sign-off dialog's)."""
         from drawer.day import CloseDrawer, close_drawer
         from drawer.reports import closeout_report
         from pos.core.operators import Credentials
 
         approver = Credentials(approval.operator_id, approval.pin) if approval else None
         database = self.app.connected_database()
-        try:
-            with database.unit_of_work() as uow:
-                closed = close_drawer(uow, CloseDrawer(self.operator.operator_id, retained, approver, note),
-                                      self.settings)
-        except PermissionDenied as denied:
-            if approval is not None or "approval" not in denied.message:
-                raise
-            self.post_message(self.SignOffNeeded(denied.message))
-            return
+        with database.unit_of_work() as uow:
+            closed = close_drawer(uow, CloseDrawer(self.operator.operator_id, retained, approver, note), self.settings)
         with database.reader() as uow:
             report = closeout_report(uow, closed.session_id, self.settings)
-        self.post_message(self.Closed(closed, report))
+        return self.Closed(closed, report)
 
     @on(SignOffNeeded)
     def _needs_sign_off(self, event: SignOffNeeded) -> None:
         self._busy = False
         why = event.why
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
+        def signed_off(closed: CloseDrawerScreen.Closed | None) -> None:
+            if closed is None:
                 self._say("Not closed: the over/short needs a lead's or supervisor's sign-off.")
                 return
-            self._close(approval)
+            self.post_message(closed)
 
         self._say(f"{why}: the lead or supervisor types their operator id and PIN.")
-        self.app.push_screen(ApprovalDialog(why), approved)
+        self.app.push_screen(ApprovalDialog(why, lambda approval: self._close_with(event.retained, event.note, approval),
+                                            title="Sign-off needed", group="close-close"), signed_off)
 
     @on(Closed)
     def _closed(self, event: Closed) -> None:

@@ -35,12 +35,12 @@ KIND_LABELS = {"drop": "Drop", "paid_out": "Paid-out", "loan": "Loan", "no_sale"
 class DrawerDayScreen(CounterScreen):
     """What moved in and out of the drawer today. Expected amounts stay hidden until the close count is saved."""
 
-    BINDINGS = [
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("f2", "drop", "Drop", show=True),
-        Binding("f3", "paid_out", "Paid-out", show=True),
-        Binding("f6", "loan", "Loan", show=True),
-        Binding("f7", "no_sale", "No-sale", show=True),
         Binding("f8", "close_drawer", "Close drawer", show=True),
+        Binding("f3", "paid_out", "Paid-out", show=True),
+        Binding("f7", "no_sale", "No-sale", show=True),
+        Binding("f6", "loan", "Loan", show=True),
         Binding("f5", "print_slip", "Print now", show=True),
         Binding("escape", "app.home", "Home", show=True),
     ]
@@ -65,7 +65,7 @@ class DrawerDayScreen(CounterScreen):
     @dataclass
     class ApprovalNeeded(Message):
         why: str
-        retry: Callable[[Approval], None]
+        retry: Callable[[Approval], object]
 
     def __init__(self, settings: Settings, operator: OperatorView) -> None:
         super().__init__()
@@ -218,6 +218,18 @@ class DrawerDayScreen(CounterScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="drawer-move")
     def _move(self, kind: str, values: dict, approver: Approval | None) -> None:
+        try:
+            moved = self._move_with(kind, values, approver)
+        except PermissionDenied as denied:
+            if approver is not None or "approval" not in denied.message:
+                raise
+            self.post_message(self.ApprovalNeeded(denied.message, lambda given: self._move_with(kind, values, given)))
+            return
+        self.post_message(moved)
+
+    def _move_with(self, kind: str, values: dict, approver: Approval | None) -> Moved:
+        """Record the movement, then kick the drawer and print its slip: in a worker thread (this
+        screen's or the approval dialog's)."""
         from drawer import day
         from pos.core.operators import Credentials
         from pos.core.printing import kick_drawer, print_waiting
@@ -236,21 +248,15 @@ class DrawerDayScreen(CounterScreen):
         else:
             command, service = day.OpenNoSale(operator, values["reason"], credentials), day.open_no_sale
         database = self.app.connected_database()
-        try:
-            with database.unit_of_work() as uow:
-                made = service(uow, command, self.settings)
-        except PermissionDenied as denied:
-            if approver is not None or "approval" not in denied.message:
-                raise
-            self.post_message(self.ApprovalNeeded(denied.message, lambda given: self._move(kind, values, given)))
-            return
+        with database.unit_of_work() as uow:
+            made = service(uow, command, self.settings)
         # After the commit: the drawer, then the slip from the print queue (it was queued with the movement,
         # so a printer in a fault holds it and it prints by itself later); neither failing undoes the movement.
         kick_error = kick_drawer(self.settings)
         results = print_waiting(database, self.settings)
         outcome = report(results, made.number, what="Slip", printer_configured=self.settings.printer.backend != "none")
         self.post_message(self.SlipPrinted(made.number, "", outcome.waiting, _unknown(results, made.number)))
-        self.post_message(self.Moved(made, outcome.text, kick_error))
+        return self.Moved(made, outcome.text, kick_error)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "print_slip":
@@ -285,14 +291,14 @@ class DrawerDayScreen(CounterScreen):
     def _ask_approval(self, event: ApprovalNeeded) -> None:
         self._say(f"{event.why}: the approver types their operator id and PIN.")
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
+        def approved(moved: DrawerDayScreen.Moved | None) -> None:
+            if moved is None:
                 self._busy = False
                 self._say("Not done: it needs approval.")
                 return
-            event.retry(approval)
+            self.post_message(moved)
 
-        self.app.push_screen(ApprovalDialog(event.why), approved)
+        self.app.push_screen(ApprovalDialog(event.why, event.retry, group="drawer-move"), approved)
 
     @on(Moved)
     def _moved(self, event: Moved) -> None:

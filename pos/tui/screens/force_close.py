@@ -16,7 +16,7 @@ from pos.core.errors import InputError
 from pos.core.money import format_cents
 from pos.core.tenders import TENDER_LABELS, refuse_card_number
 from pos.tui import entry
-from pos.tui.dialogs.supervisor_pin import SupervisorPinDialog
+from pos.tui.dialogs.approval import ApprovalDialog
 from pos.tui.screens.base import CounterScreen
 from pos.tui.widgets.count_sheet import CountSheet
 from pos.tui.widgets.counter_footer import CounterFooter
@@ -276,19 +276,18 @@ class ForceCloseScreen(CounterScreen):
         why = (f"Force close {drawer.operator_name}'s drawer on {drawer.terminal_id}: cash "
                f"{self._money(self.sheet.total() or 0)}, float kept {self._money(kept)}.")
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
+        def approved(closed: ForceCloseScreen.ForceClosed | None) -> None:
+            if closed is None:
                 self._say("Not closed: the close needs your PIN. F12 asks again.")
                 return
-            self._force_closing = True
-            self._say("Closing the drawer…")
-            self._force(approval, count, kept, note or "")
+            self.post_message(closed)
 
-        self.app.push_screen(SupervisorPinDialog(why, title="Force close: supervisor's PIN",
-                                                 operator_id=self.operator.operator_id), approved)
+        self.app.push_screen(ApprovalDialog(why, lambda approval: self._force(approval, count, kept, note or ""),
+                                            title="Force close: supervisor's PIN", who="Supervisor",
+                                            operator_id=self.operator.operator_id, group="force-close"), approved)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="force-close")
-    def _force(self, approval: Approval, count: CountDrawer, kept: int, note: str) -> None:
+    def _force(self, approval: Approval, count: CountDrawer, kept: int, note: str) -> ForceClosed:
+        """In the approval dialog's worker thread."""
         from dataclasses import replace
 
         from drawer.day import ForceClose, force_close
@@ -303,7 +302,7 @@ class ForceCloseScreen(CounterScreen):
             force_close(uow, command, self.settings)
         with database.reader() as uow:
             report = closeout_report(uow, self.drawer.session_id, self.settings)
-        self.post_message(self.ForceClosed(report))
+        return self.ForceClosed(report)
 
     @on(ForceClosed)
     def _force_closed(self, event: ForceClosed) -> None:

@@ -36,12 +36,12 @@ Enter looks up. Several matches are listed best first; one exact account opens a
 class HomeScreen(CounterScreen):
     """The lookup box has the focus, so a scanned stub or a typed name starts a lookup at once."""
 
-    BINDINGS = [
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("f2", "app.lookup", "Lookup screen", show=True),
-        Binding("f3", "open_drawer", "Open drawer", show=True),
         Binding("f4", "app.payment", "Payment", show=True),
         Binding("f5", "app.payments", "Payments", show=True),
         Binding("f6", "app.drawer_day", "Drawer day", show=True),
+        Binding("f3", "open_drawer", "Open drawer", show=True),
         Binding("f7", "app.supervisor", "Supervisor", show=True),
     ]
 

@@ -64,20 +64,20 @@ class Draft:
 class PaymentScreen(CounterScreen):
     """Enter goes from field to field and posts from the last one; F12 posts from anywhere."""
 
-    BINDINGS = [
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("enter", "next_customer", "Next customer", show=True),
-        Binding("f2", "app.lookup", "Lookup", show=True),
-        Binding("f3", "add_line", "Line", show=True),
-        Binding("f5", "print_again", "Print now", show=True),
+        Binding("f12", "post", "Post", show=True),
         Binding("f6", "add_tender('check')", "Check", show=True),
         Binding("f7", "add_tender('card')", "Card", show=True),
+        Binding("f2", "app.lookup", "Lookup", show=True),
+        Binding("f3", "add_line", "Line", show=True),
         Binding("f8", "choose_tender", "Tender", show=True),
+        Binding("escape", "home", "Home", show=True),
         Binding("f9", "note", "Note", show=True),
         Binding("ctrl+d", "drawer_for_payment", "Open drawer", show=True),
-        Binding("f12", "post", "Post", show=True),
+        Binding("f5", "print_again", "Print now", show=True),
         Binding("ctrl+r", "remove", "Remove", show=True),
         Binding("ctrl+n", "new_payment", "New", show=True),
-        Binding("escape", "home", "Home", show=True),
     ]
 
     @dataclass

@@ -1,4 +1,5 @@
-"""Today's payments on this drawer: search by receipt, account or amount; read, reprint or void one."""
+"""Today's payments on this drawer (a lead's or supervisor's: every terminal's, any day): search by receipt,
+account or amount; read, reprint or void one."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from pos.core.errors import AuthError, InputError, PermissionDenied
+from pos.core.errors import InputError, PermissionDenied
 from pos.core.money import format_cents
 from pos.core.tenders import TENDER_LABELS
 from pos.tui import entry
@@ -37,12 +38,16 @@ VOID_REASON_LENGTH = 200
 
 
 class PaymentsScreen(CounterScreen):
-    """Kept while signed in; reloaded each time it is shown (payments were taken in between)."""
+    """Kept while signed in; reloaded each time it is shown (payments were taken in between), and
+    opened afresh (no search) each time F5 opens it.
+    """
 
-    BINDINGS = [
+    SIDE_BY_SIDE = 134  # columns from which the list and the receipt fit side by side; below, one above the other
+
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("f5", "reprint", "Reprint", show=True),
-        Binding("f8", "void", "Void", show=True),
         Binding("escape", "back", "Back", show=True),
+        Binding("f8", "void", "Void", show=True),
     ]
 
     @dataclass
@@ -51,6 +56,7 @@ class PaymentsScreen(CounterScreen):
         drawer_open: bool
         search: str
         summaries: list[PaymentSummary]
+        every_terminal: bool = False
 
     @dataclass
     class ReceiptRead(Message):
@@ -86,8 +92,11 @@ class PaymentsScreen(CounterScreen):
         self._preview_serial = 0
         self._search = ""
         self._void_keys: dict[str, str] = {}  # receipt → the key of the void being tried, until it is voided
-        self._void_tried: tuple[str, str, str] | None = None  # receipt, reason, key: never the approver's PIN
         self._done = ""  # what was just done, said again with the print report that follows it
+        from pos.core.operators import may  # loaded by the sign-in already
+
+        # A lead or supervisor finds any terminal's receipt of any day, to read or reprint it.
+        self.every_terminal = may(settings, operator.role, "read_reports")
 
     def compose(self) -> ComposeResult:
         terminal = self.settings.terminal
@@ -105,7 +114,17 @@ class PaymentsScreen(CounterScreen):
     def on_mount(self) -> None:
         self.query_one("#payments-table", PaymentsTable).focus()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= self.SIDE_BY_SIDE, "-side-by-side")
+
     def on_screen_resume(self) -> None:
+        self._reload()
+
+    def start_afresh(self) -> None:
+        """Opened again with F5: the last search is forgotten, the whole list shows, the list has the focus."""
+        self._search = ""
+        self.query_one("#payments-search", SearchBox).value = ""
+        self.query_one("#payments-table", PaymentsTable).focus()
         self._reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -141,9 +160,16 @@ class PaymentsScreen(CounterScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="list")
     def _list(self, serial: int, search: str) -> None:
         from drawer.sessions import current_drawer
-        from pos.core.payments import list_payments
+        from pos.core.clock import business_date
+        from pos.core.payments import find_payments, list_payments
 
         with self.app.connected_database().reader() as uow:
+            if self.every_terminal:
+                criteria = (entry.payment_search(search, self.settings) if search else
+                            {"business_date": business_date(cutoff=self.settings.terminal.business_day_cutoff)})
+                summaries = find_payments(uow, **criteria)
+                self.post_message(self.Listed(serial, True, search, summaries, every_terminal=True))
+                return
             drawer = current_drawer(uow, self.settings, self.operator.operator_id)
             summaries = [] if drawer is None else list_payments(uow, drawer_session_id=drawer.session_id,
                                                                 search=search or None)
@@ -164,6 +190,9 @@ class PaymentsScreen(CounterScreen):
             status = "Your drawer is not open on this terminal: no payments to list."
         elif event.search:
             status = f"{count} {noun} found for “{event.search}”. Empty search and Enter lists them all."
+        elif event.every_terminal:
+            status = (f"{count} {noun} today on every terminal, newest first. Search by receipt, account, amount "
+                      "(12.34), date (YYYY-MM-DD) or terminal.")
         else:
             status = f"{count} {noun} on this drawer today, newest first. ↑↓ choose; typing searches."
         self.query_one("#payments-status", Static).update(status)
@@ -197,15 +226,8 @@ class PaymentsScreen(CounterScreen):
             self.query_one("#payments-receipt", ReceiptPreview).show(event.text)
 
     def action_back(self) -> None:
-        """Receipt → list → search box → home."""
-        table = self.query_one("#payments-table", PaymentsTable)
-        box = self.query_one("#payments-search", SearchBox)
-        if self.focused is self.query_one("#payments-receipt", ReceiptPreview):
-            table.focus()
-        elif self.focused is not box:
-            box.focus()
-        else:
-            self.app.switch_mode("home")
+        """One Esc leaves the list, from wherever the focus is."""
+        self.app.switch_mode("home")
 
     # Reprint -------------------------------------------------------------------------------------
 
@@ -248,48 +270,53 @@ class PaymentsScreen(CounterScreen):
                 return
             key = self._void_keys.setdefault(number, str(uuid.uuid4()))
             self._say(f"Voiding receipt {number}…")
-            self._void_tried = (number, reason, key)
-            self._void(number, reason, key, None)
+            self._void(number, reason, key)
 
         self.app.push_screen(TextEntryDialog(title=f"Void receipt {number}", field="void reason", required=True,
                                              max_length=VOID_REASON_LENGTH, lines=[self._describe(summary)],
                                              placeholder="why this payment is voided"), reasoned)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="void")
-    def _void(self, receipt_number: str, reason: str, key: str, approval: Approval | None) -> None:
+    def _void(self, receipt_number: str, reason: str, key: str) -> None:
+        try:
+            voided = self._void_with(receipt_number, reason, key, None)
+        except PermissionDenied as denied:
+            self.post_message(self.ApprovalNeeded(receipt_number, reason, key, denied.message))
+            return
+        self._after_void(voided)
+
+    def _void_with(self, receipt_number: str, reason: str, key: str, approval: Approval | None) -> PaymentVoided:
+        """The void, in a worker thread (this screen's or the approval dialog's)."""
         from pos.core.operators import Credentials
         from pos.core.payments import VoidPayment, void_payment
-        from pos.core.printing import open_drawer_for_payment, print_waiting
 
         # The PIN goes into this one call and is not kept anywhere after it.
         approver = None if approval is None else Credentials(approval.operator_id, approval.pin)
         command = VoidPayment(key, self.operator.operator_id, receipt_number, reason, approver)
-        database = self.app.connected_database()
-        try:
-            with database.unit_of_work() as uow:
-                voided = void_payment(uow, command, self.settings)
-        except PermissionDenied as denied:
-            if approver is not None:
-                raise
-            self.post_message(self.ApprovalNeeded(receipt_number, reason, key, denied.message))
-            return
+        with self.app.connected_database().unit_of_work() as uow:
+            return void_payment(uow, command, self.settings)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="void-slip")
+    def _after_void(self, voided: PaymentVoided) -> None:
+        from pos.core.printing import open_drawer_for_payment, print_waiting
+
         drawer = open_drawer_for_payment(self.settings, voided.receipt_number, voided.has_cash)  # at once
         self.post_message(self.Voided(voided, drawer.error if drawer.failed else None))
-        self.post_message(self.Printed(voided.receipt_number, "Void slip", print_waiting(database, self.settings)))
+        self.post_message(self.Printed(voided.receipt_number, "Void slip",
+                                       print_waiting(self.app.connected_database(), self.settings)))
 
     @on(ApprovalNeeded)
     def _ask_approval(self, event: ApprovalNeeded) -> None:
         self._say(f"{event.why}: the approver types their operator id and PIN.")
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
+        def approved(voided: PaymentVoided | None) -> None:
+            if voided is None:
                 self._say(f"Not voided: receipt {event.receipt_number} needs approval.")
                 return
-            self._say(f"Voiding receipt {event.receipt_number} with {approval.operator_id}'s approval…")
-            self._void_tried = (event.receipt_number, event.reason, event.key)
-            self._void(event.receipt_number, event.reason, event.key, approval)
+            self._after_void(voided)
 
-        self.app.push_screen(ApprovalDialog(event.why), approved)
+        self.app.push_screen(ApprovalDialog(event.why, lambda approval: self._void_with(
+            event.receipt_number, event.reason, event.key, approval), group="void"), approved)
 
     @on(Voided)
     def _voided(self, event: Voided) -> None:
@@ -312,9 +339,6 @@ class PaymentsScreen(CounterScreen):
         message = getattr(error, "message", None) or str(error)
         if event.worker.group == "void":
             self._say(f"Not voided: {message}")
-            if isinstance(error, (AuthError, PermissionDenied)) and self._void_tried is not None:
-                receipt_number, reason, key = self._void_tried
-                self.post_message(self.ApprovalNeeded(receipt_number, reason, key, f"{message}. Try again, or Esc"))
         elif event.worker.group == "print":
             self._say(f"Not reprinted: {message}")
         elif event.worker.group == "list":

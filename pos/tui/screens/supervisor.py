@@ -14,8 +14,8 @@ from textual.widgets import Label, Static
 
 from pos.core.errors import PermissionDenied
 from pos.core.money import format_cents
+from pos.tui.dialogs.approval import ApprovalDialog
 from pos.tui.dialogs.deposit import DepositChoice, DepositDialog
-from pos.tui.dialogs.supervisor_pin import SupervisorPinDialog
 from pos.tui.screens.base import CounterScreen
 from pos.tui.screens.force_close import ForceCloseScreen
 from pos.tui.screens.report_view import ReportViewScreen
@@ -41,12 +41,12 @@ class SupervisorScreen(CounterScreen):
     """Kept while signed in; reloaded each time it is shown. Anyone may read the list; the acts need the
     supervisor's permissions, and each asks their PIN again."""
 
-    BINDINGS = [
+    BINDINGS = [  # most used first: the footer shows them in this order
         Binding("f2", "report", "Report", show=True),
         Binding("f3", "verify", "Verify", show=True),
-        Binding("f4", "force_close", "Force close", show=True),
         Binding("f5", "deposit", "Deposit", show=True),
         Binding("f6", "toggle_days", "All days/today", show=True),
+        Binding("f4", "force_close", "Force close", show=True),
         Binding("escape", "app.home", "Home", show=True),
     ]
 
@@ -199,18 +199,18 @@ class SupervisorScreen(CounterScreen):
         why = (f"Verify {who}: {'balanced' if not over_short else ('over' if over_short > 0 else 'short')}"
                f"{'' if not over_short else ' by ' + self._money(abs(over_short))}.")
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
+        def approved(verified: SupervisorScreen.Verified | None) -> None:
+            if verified is None:
                 self._say(f"Not verified: {who} needs your PIN.")
                 return
-            self._say(f"Verifying {who}…")
-            self._verify(approval, summary)
+            self.post_message(verified)
 
-        self.app.push_screen(SupervisorPinDialog(why, title="Verify the drawer: supervisor's PIN",
-                                                 operator_id=self.operator.operator_id), approved)
+        self.app.push_screen(ApprovalDialog(why, lambda approval: self._verify(approval, summary),
+                                            title="Verify the drawer: supervisor's PIN", who="Supervisor",
+                                            operator_id=self.operator.operator_id, group="verify"), approved)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="verify")
-    def _verify(self, approval: Approval, summary: DrawerSummary) -> None:
+    def _verify(self, approval: Approval, summary: DrawerSummary) -> Verified:
+        """In the approval dialog's worker thread."""
         from drawer.day import VerifyDrawer, verify_drawer
         from pos.core.operators import Credentials
 
@@ -218,7 +218,7 @@ class SupervisorScreen(CounterScreen):
         command = VerifyDrawer(Credentials(approval.operator_id, approval.pin), summary.session_id)
         with self.app.connected_database().unit_of_work() as uow:
             verified = verify_drawer(uow, command, self.settings)
-        self.post_message(self.Verified(verified, summary))
+        return self.Verified(verified, summary)
 
     @on(Verified)
     def _verified(self, event: Verified) -> None:
@@ -279,20 +279,20 @@ class SupervisorScreen(CounterScreen):
             count = len(choice.session_ids)
             why = f"Deposit bag {choice.bag_number}: {count} drawer{'s' if count != 1 else ''}."
 
-            def approved(approval: Approval | None) -> None:
-                if approval is None:
+            def approved(made: SupervisorScreen.DepositMade | None) -> None:
+                if made is None:
                     self._say(f"No deposit prepared: bag {choice.bag_number} needs your PIN.")
                     return
-                self._say(f"Preparing the deposit in bag {choice.bag_number}…")
-                self._deposit(approval, choice)
+                self.post_message(made)
 
-            self.app.push_screen(SupervisorPinDialog(why, title="Deposit: supervisor's PIN",
-                                                     operator_id=self.operator.operator_id), approved)
+            self.app.push_screen(ApprovalDialog(why, lambda approval: self._deposit(approval, choice),
+                                                title="Deposit: supervisor's PIN", who="Supervisor",
+                                                operator_id=self.operator.operator_id, group="deposit"), approved)
 
         self.app.push_screen(DepositDialog(event.summaries), chosen)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="deposit")
-    def _deposit(self, approval: Approval, choice: DepositChoice) -> None:
+    def _deposit(self, approval: Approval, choice: DepositChoice) -> DepositMade:
+        """In the approval dialog's worker thread."""
         from drawer.deposit import PrepareDeposit, prepare_deposit
         from drawer.reports import deposit_slip
         from pos.core.operators import Credentials
@@ -304,7 +304,7 @@ class SupervisorScreen(CounterScreen):
             prepared = prepare_deposit(uow, command, self.settings)
         with database.reader() as uow:
             slip = deposit_slip(uow, prepared.deposit_id, self.settings)
-        self.post_message(self.DepositMade(prepared, slip))
+        return self.DepositMade(prepared, slip)
 
     @on(DepositMade)
     def _deposit_made(self, event: DepositMade) -> None:

@@ -1,4 +1,4 @@
-"""Today's payments on this drawer, newest first: receipt, time, accounts, tenders, total, and whether voided."""
+"""Today's payments on this drawer, newest first: receipt, time, accounts, tenders, total, whether voided and printed."""
 
 from __future__ import annotations
 
@@ -40,25 +40,28 @@ class PaymentsTable(DataTable):
         self.summaries: dict[str, PaymentSummary] = {}
 
     def on_mount(self) -> None:
-        # Fixed widths: the row fits beside the receipt, and a reload never waits to be measured again.
+        # Fixed widths: the row fits 80 columns, and a reload never waits to be measured again.
         self.add_column("Receipt", key="receipt", width=10)
         self.add_column("Time", key="time", width=5)
-        self.add_column("Accounts", key="accounts", width=12)
-        self.add_column("Tenders", key="tenders", width=8)
+        self.add_column("Accounts", key="accounts", width=10)
+        self.add_column("Tender", key="tenders", width=6)
         self.add_column(Text("Total", justify="right"), key="total", width=10)
         self.add_column("Status", key="status", width=17)
+        self.add_column("Print", key="print", width=7)
 
     def show(self, summaries: list[PaymentSummary], *, currency_symbol: str = "$") -> None:
         self.clear()
         self.summaries = {summary.receipt_number: summary for summary in summaries}
         for summary in summaries:
             accounts = ", ".join(summary.accounts) or "fee"
-            if len(accounts) > 12:
-                accounts = f"{summary.accounts[0]}+{len(summary.accounts) - 1}"
-            tenders = "+".join(dict.fromkeys(TENDER_SHORT.get(t, t) for t in summary.tender_types))
+            if len(accounts) > 10:
+                accounts = f"{len(summary.accounts)} accts"  # the receipt beside or below names each
+            kinds = list(dict.fromkeys(TENDER_SHORT.get(t, t) for t in summary.tender_types))
+            tenders = kinds[0] if len(kinds) == 1 else "Split"
             total = Text(format_cents(summary.total_cents, symbol=currency_symbol), justify="right")
             self.add_row(Text(summary.receipt_number), Text(_clock(summary.posted_at)), Text(accounts),
-                         Text(tenders), total, status_text(summary), key=summary.receipt_number)
+                         Text(tenders), total, status_text(summary), print_text(summary),
+                         key=summary.receipt_number)
         if summaries:
             self.move_cursor(row=0)
 
@@ -92,6 +95,12 @@ def status_text(summary: PaymentSummary) -> Text:
     if summary.voided_by:
         return Text(f"VOIDED {summary.voided_by}", style="bold red")
     return Text("posted" if summary.batch_open else "batch closed")
+
+
+def print_text(summary: PaymentSummary) -> Text:
+    """Whether the paper came out: printed; waiting (prints by itself); unknown (look, then F5 reprints)."""
+    state = summary.print_state or "—"
+    return Text(state, style="bold yellow" if state == "unknown" else ("" if state == "printed" else "italic"))
 
 
 def _clock(stamp: str) -> str:

@@ -43,7 +43,8 @@ class TenderRow(Horizontal):
         self.tender_type = tender_type
         prefill = "" if amount_cents is None else format_plain(amount_cents)
         self.auto_text: str | None = prefill if auto else None
-        self.amount = FormField(prefill, field_name=AMOUNT_FIELDS[tender_type], kind="amount", placeholder="amount",
+        self.amount = FormField(prefill, field_name=AMOUNT_FIELDS[tender_type],
+                                kind="cash-amount" if tender_type == "cash" else "amount", placeholder="amount",
                                 classes="tender-amount")
         self.references = [FormField(field_name=name, kind=kind, placeholder=placeholder, classes=f"ref-{kind}")
                            for name, kind, _, placeholder in REFERENCES[tender_type]]
@@ -87,7 +88,7 @@ class TenderRow(Horizontal):
 
     def entry(self, settings: Settings) -> TenderEntry:
         """The tender as the service takes it; raises ``InputError`` naming the first bad field."""
-        amount = entry.check("amount", self.amount.value, self.amount.field_name, settings)
+        amount = entry.check(self.amount.kind, self.amount.value, self.amount.field_name, settings)
         values = {field.kind: entry.check(field.kind, field.value, field.field_name, settings)
                   for field in self.references}
         if self.tender_type == "card":
