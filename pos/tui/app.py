@@ -98,10 +98,9 @@ class PosApp(App[None]):
         """The open database, for worker threads only: waits for it to open, and retries a failed open."""
         with self._database_lock:
             if self._database is None:
-                from pos.core.db import open_database
+                from pos.core.db import open_configured
 
-                self._database = open_database(self.settings.database_url(),
-                                               busy_timeout_ms=self.settings.database.busy_timeout_ms)
+                self._database = open_configured(self.settings)
             if self._interrupted is None:  # once, before this counter prints anything
                 self._interrupted = _recover_print_jobs(self._database, self.settings)
             return self._database
