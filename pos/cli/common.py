@@ -69,6 +69,26 @@ class PosGroup(TyperGroup):
         except PosError as error:
             print_error(error)
             raise typer.Exit(1) from None
+        except Exception as error:
+            if not type(error).__module__.startswith("sqlalchemy"):
+                raise
+            print_error(_database_failure(error))  # the driver's text and SQL go to the log file only
+            raise typer.Exit(1) from None
+
+
+def _database_failure(error: Exception) -> PosError:
+    from sqlalchemy.exc import DBAPIError
+
+    from pos.core.db import unavailable
+    from pos.core.errors import DatabaseError
+    from pos.core.logs import logger
+
+    translated = unavailable(error, None) if isinstance(error, DBAPIError) else None
+    if translated is not None:
+        return translated
+    logger("cli").error("database error", exc_info=error)
+    return DatabaseError("The database refused this command; the detail is in the log file. Check that "
+                         "`pos db upgrade` was run against this database; nothing was changed.")
 
 
 def sub_app(help_text: str) -> typer.Typer:

@@ -154,6 +154,9 @@ def config_show() -> None:
 
 def run() -> None:
     """Console-script entry point."""
+    from pos.core.logs import configure_logging
+
+    configure_logging()
     try:
         app()
     except PosError as error:  # raised outside a command, e.g. while reading settings in the callback

@@ -77,6 +77,7 @@ class PosApp(App[None]):
         self._database = database
         self._owns_database = database is None
         self._database_lock = threading.Lock()
+        self._open_failure: tuple[float, PosError | None] = (0.0, None)  # the last failed open, and when
         self._last_key_at = time.monotonic()
         self._idle_timer: Timer | None = None
         self._poll_timer: Timer | None = None
@@ -95,12 +96,24 @@ class PosApp(App[None]):
         self.connected_database()
 
     def connected_database(self) -> Database:
-        """The open database, for worker threads only: waits for it to open, and retries a failed open."""
+        """The open database, for worker threads only: waits for it to open, and retries a failed open.
+
+        A caller that waited while another attempt failed gets that failure at once, rather than waiting a
+        whole connect time-out again on a database that just did not answer.
+        """
+        asked_at = time.monotonic()
         with self._database_lock:
             if self._database is None:
                 from pos.core.db import open_configured
 
-                self._database = open_configured(self.settings)
+                failed_at, failure = self._open_failure
+                if failure is not None and failed_at >= asked_at:
+                    raise failure
+                try:
+                    self._database = open_configured(self.settings)
+                except PosError as error:
+                    self._open_failure = (time.monotonic(), error)
+                    raise
             if self._interrupted is None:  # once, before this counter prints anything
                 self._interrupted = _recover_print_jobs(self._database, self.settings)
             return self._database
@@ -367,9 +380,13 @@ class PosApp(App[None]):
         if isinstance(error, PosError):
             self.notify(error.message, title=error.title, severity="error", markup=False)
         else:
-            self.log.error(repr(error))
-            self.notify(f"{type(error).__name__}: {error}. Nothing was changed; call a supervisor if it happens "
-                        "again.", title="Unexpected error", severity="error", markup=False)
+            # The driver's or Python's own text (SQL, parameters, class names) is for the log file, not a person.
+            from pos.core.logs import logger
+
+            logger("tui").error("unexpected error on screen %s", type(self.screen).__name__, exc_info=error)
+            self.notify("Something went wrong that the counter does not know how to explain; the detail is in "
+                        "the log file. Call a supervisor if it happens again.", title="Unexpected error",
+                        severity="error", markup=False)
 
 
 def _duration(seconds: int) -> str:

@@ -28,7 +28,7 @@ from pos.tui.dialogs.choose_tender import ChooseTenderDialog
 from pos.tui.dialogs.confirm import ConfirmDialog
 from pos.tui.dialogs.text_entry import TextEntryDialog
 from pos.tui.print_report import report
-from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.base import CounterScreen, said
 from pos.tui.widgets.add_line_box import AddLineBox
 from pos.tui.widgets.change_display import ChangeDisplay
 from pos.tui.widgets.counter_footer import CounterFooter
@@ -845,7 +845,7 @@ class PaymentScreen(CounterScreen):
     def _work_failed(self, event: CounterScreen.WorkFailed) -> None:
         # The app shows the message; this screen says what it means for the payment.
         error = event.error
-        message = getattr(error, "message", None) or str(error)
+        message = said(error)
         if event.worker.group == "post":
             self._state = "entry"
             self._say(f"Not posted: {message}. Correct it, then Enter or F12 (the same payment, never twice).")
