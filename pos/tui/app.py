@@ -140,7 +140,15 @@ class PosApp(App[None]):
         self._poll_timer = self.set_interval(self.settings.printer.poll_seconds, self._tick_printer_poll)
         self.refresh_bindings()
 
+    def post_in_flight(self) -> bool:
+        """A payment is being posted on the screen shown: it holds until the outcome is on screen."""
+        return isinstance(self.screen, PaymentScreen) and self.screen.posting
+
     async def action_sign_out(self) -> None:
+        if self.post_in_flight():
+            self.notify("Posting… please wait: sign out once the payment's outcome is shown.", title="Posting",
+                        markup=False)
+            return
         await self._end_session("signed out")
 
     async def _end_session(self, reason: str) -> None:
@@ -208,7 +216,9 @@ class PosApp(App[None]):
             return
         seconds = self.settings.terminal.idle_signout_seconds
         idle = time.monotonic() - self._last_key_at
-        if idle >= seconds:
+        if self.post_in_flight():  # never in the middle of a post: look again shortly after it
+            self._idle_timer = self.set_timer(min(seconds, 5), self._check_idle)
+        elif idle >= seconds:
             await self._end_session("idle")
         else:
             self._idle_timer = self.set_timer(seconds - idle, self._check_idle)
@@ -326,6 +336,8 @@ class PosApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NAVIGATION:
+            if action != "sign_out" and self.post_in_flight():
+                return False  # the payment screen holds until the post's outcome is shown
             return self.operator is not None
         if action == "quit":
             # Nobody leaves the program signed in: sign out first.

@@ -69,3 +69,43 @@ def test_ctrl_q_quits_while_a_worker_waits_on_the_database(tmp_path):
     assert elapsed < 30, f"ctrl+q took {elapsed:.1f} s to leave"
     logged = (tmp_path / "state" / "pos" / "log" / "pos.log").read_text()
     assert "quit while threads still waited" in logged  # it did leave a worker behind in the database
+
+
+async def test_a_slow_post_holds_the_payment_screen_until_its_outcome_is_shown(demo_settings_for, tmp_path):
+    """Another terminal holds the database (BEGIN IMMEDIATE): Esc, F-keys, sign-out and idle sign-out wait."""
+    import sqlite3
+
+    from pos.tui.app import make_app
+    from pos.tui.screens.payment import PaymentScreen
+    from tests.tui.conftest import (ORDINARY, accounts_where, count_rows, open_drawer_for, screen_words, settle,
+                                    signed_in)
+    from tests.tui.test_payment import start_payment
+
+    settings = demo_settings_for(database={"busy_timeout_ms": 60_000})
+    open_drawer_for(settings)
+    [(number, balance, _)] = accounts_where(settings, ORDINARY)
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in(pilot)
+        await start_payment(pilot, settings, number, balance)
+        await settle(pilot)
+        other_terminal = sqlite3.connect(tmp_path / "pos.db", isolation_level=None, timeout=30)
+        try:
+            other_terminal.execute("BEGIN IMMEDIATE")
+            await pilot.press("enter")  # posts the exact cash payment; it now waits on the other terminal
+            await pilot.pause(0.3)
+            for key in ("escape", "f2", "f5", "f10", "ctrl+o"):
+                await pilot.press(key)
+            app._last_key_at = 0.0  # no key for ages: the idle sign-out is due
+            await app._check_idle()
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, PaymentScreen), f"left the payment in flight for {app.screen}"
+            assert app.operator is not None, "signed out in the middle of a post"
+            assert "Posting… please wait" in screen_words(pilot)
+        finally:
+            other_terminal.execute("ROLLBACK")
+            other_terminal.close()
+        await settle(pilot)
+        assert isinstance(app.screen, PaymentScreen)
+        assert "PAID Receipt" in screen_words(pilot)
+    assert count_rows(settings, "payment_txn") == 1

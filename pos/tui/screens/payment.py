@@ -194,7 +194,19 @@ class PaymentScreen(CounterScreen):
         if self._state == "posted":
             self.call_later(self._reset)
 
+    @property
+    def posting(self) -> bool:
+        """A post is in flight: the screen holds (no key leaves it) until its outcome is shown."""
+        return self._state == "posting"
+
+    def _hold(self, holding: bool) -> None:
+        self.query_one("#payment-entry").disabled = holding  # nothing typed changes the payment in flight
+        self.refresh_bindings()
+        self.app.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._state == "posting":
+            return False  # Esc and the F-keys wait for the outcome
         if action in ENTRY_ACTIONS:
             return self._state != "posted"
         if action == "next_customer":
@@ -613,7 +625,8 @@ class PaymentScreen(CounterScreen):
         if self._attempt_key is None:
             self._attempt_key = str(uuid.uuid4())
         self._state = "posting"
-        self._say("Posting…")
+        self._say("Posting… please wait")
+        self._hold(True)
         self._post(self._attempt_key, draft)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="post")
@@ -635,6 +648,7 @@ class PaymentScreen(CounterScreen):
     @on(NeedsConfirmation)
     def _confirm_warnings(self, event: NeedsConfirmation) -> None:
         self._state = "entry"
+        self._hold(False)
         kinds = frozenset(w.kind for w in event.warnings)
         self._say("Confirm to post: " + "; ".join(w.message for w in event.warnings))
 
@@ -655,6 +669,7 @@ class PaymentScreen(CounterScreen):
         self._posted = posted
         self._attempt_key = None  # posted: the next payment gets a new key
         self._state = "posted"
+        self._hold(False)
         self._print_waiting = False
         self._print_unknown = False
         from receipts.display import change_due
@@ -848,8 +863,17 @@ class PaymentScreen(CounterScreen):
         message = said(error)
         if event.worker.group == "post":
             self._state = "entry"
-            self._say(f"Not posted: {message}. Correct it, then Enter or F12 (the same payment, never twice).")
-            self._mark(self._field_named(getattr(error, "field", None)))
+            self._hold(False)
+            if getattr(error, "outcome_known", True):
+                self._say(f"Not posted: {message}. Correct it, then Enter or F12 (the same payment, never twice).")
+            else:  # the answer was lost: F12 asks again with the same key, which never posts it twice
+                self._say("Whether this payment was posted is not known: the database stopped answering while it "
+                          "was saved. Press F12 once the database answers: it finds the payment if it was "
+                          "posted, and never posts it twice.")
+            field_ = self._field_named(getattr(error, "field", None))
+            if field_ is None:
+                self._focus_payment_field()
+            self._mark(field_)
         elif event.worker.group == "print":
             self._print_waiting = True
             self.query_one(PostedPayment).say_printing(f"Receipt waiting: {message}. F5 tries again.",
