@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
@@ -17,6 +18,22 @@ from pos.core.errors import ImportRefused, PosError
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def _flags_take_no_value() -> None:
+    """Help shows a flag as a flag: Typer 0.29 labels every bool option ``<bool>``, as if it took a value
+    (``--demo <bool>``), while the parser takes it alone. Its type column is left empty for flags."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
 
 
 class _State:
@@ -41,15 +58,53 @@ def settings():  # noqa: ANN201 - pos.core.settings.Settings
 
 
 @contextmanager
-def database(*, migrate: bool = True) -> Iterator[Any]:
-    from pos.core.db import open_database
+def database(*, migrate: bool = True, create: bool = False) -> Iterator[Any]:
+    """The configured database. Only commands that may start a counter's database (``create``) make one;
+    the others refuse a missing one rather than read an empty database they just made."""
+    from pos.core.db import open_configured
 
-    current = settings()
-    db = open_database(current.database_url(), busy_timeout_ms=current.database.busy_timeout_ms, migrate=migrate)
+    db = open_configured(settings(), migrate=migrate, must_exist=not create)
     try:
         yield db
     finally:
         db.dispose()
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_AMOUNT = re.compile(r"^\(?-?[^\d\s,.-]{0,3}-?\d{1,3}(,\d{3})*\.\d{2}\)?$")
+
+
+def show_table(table: Any) -> None:
+    """Print a rich table without ever cutting an amount: money columns (those holding amounts) keep
+    their full width, right-aligned, and the text columns give way. A table whose amounts cannot all fit
+    the terminal is printed as one block per row (heading: value) instead of being cut at the edge."""
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    for column in table.columns:
+        cells = [str(cell).strip() for cell in column.cells]
+        amounts = [cell for cell in cells if _AMOUNT.match(cell)]
+        if amounts:
+            column.justify = "right"
+        kept = amounts + [cell for cell in cells if _DATE.match(cell)]  # a date cut to "2026-…" is no date
+        if kept:
+            column.min_width = max(max(len(cell) for cell in kept), column.min_width or 0)
+    if not table.row_count or Measurement.get(console, console.options, table).minimum <= console.width:
+        console.print(table)
+        return
+    if table.title:
+        console.print(Text(str(table.title), style="bold"))
+    for row in range(table.row_count):
+        block = Table.grid(padding=(0, 2))
+        block.add_column(no_wrap=True)
+        block.add_column()
+        for column in table.columns:
+            value = list(column.cells)[row]
+            if str(value).strip():
+                block.add_row(Text(str(column.header), style="bold"), value)
+        console.print(block)
+        console.print()
 
 
 def print_error(error: PosError) -> None:

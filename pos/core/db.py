@@ -268,16 +268,49 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
+def missing_database(url: str) -> str | None:
+    """Why there is no database at ``url`` to read (a SQLite file that was never created), or None."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None  # Database() names the setting
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        if not Path(parsed.database).exists():
+            return (f"no database at {parsed.database}: run `pos db upgrade` or start the counter first "
+                    "(or check database.url)")
+    return None
+
+
+def head_revision() -> str:
+    """The newest migration this code knows."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def open_database(url: str, *, busy_timeout_ms: int = 5000, migrate: bool = True,
                   progress: Callable[[str], None] | None = None, connect_timeout_seconds: int = 5,
-                  lock_timeout_seconds: int = 10, statement_timeout_seconds: int = 60) -> Database:
+                  lock_timeout_seconds: int = 10, statement_timeout_seconds: int = 60,
+                  must_exist: bool = False) -> Database:
     """Open (and by default upgrade) the database at ``url``; a database that does not answer within the
-    connect time-out raises ``DatabaseUnavailable``."""
+    connect time-out raises ``DatabaseUnavailable``.
+
+    ``must_exist``: only a database that was created before (a SQLite file, a schema with migrations applied)
+    is opened; a missing one is refused rather than created empty (what reading commands want).
+    """
+    if must_exist and (missing := missing_database(url)):
+        raise DatabaseError(missing)
     database = Database(url, busy_timeout_ms=busy_timeout_ms, connect_timeout_seconds=connect_timeout_seconds,
                         lock_timeout_seconds=lock_timeout_seconds,
                         statement_timeout_seconds=statement_timeout_seconds)
     try:
         database.check()
+        if must_exist and current_revision(database.engine) is None:
+            raise DatabaseError(f"the database at {database.where} has no tables yet: run `pos db upgrade` "
+                                "first (or check database.url)")
     except PosError:
         database.dispose()
         raise
@@ -289,10 +322,11 @@ def open_database(url: str, *, busy_timeout_ms: int = 5000, migrate: bool = True
 
 
 def open_configured(settings, *, migrate: bool = True,  # noqa: ANN001 - pos.core.settings.Settings
-                    progress: Callable[[str], None] | None = None) -> Database:
+                    progress: Callable[[str], None] | None = None, must_exist: bool = False) -> Database:
     """``open_database`` on ``settings.database``: its URL and every time-out it sets."""
     section = settings.database
     return open_database(settings.database_url(), busy_timeout_ms=section.busy_timeout_ms, migrate=migrate,
-                         progress=progress, connect_timeout_seconds=section.connect_timeout_seconds,
+                         progress=progress, must_exist=must_exist,
+                         connect_timeout_seconds=section.connect_timeout_seconds,
                          lock_timeout_seconds=section.lock_timeout_seconds,
                          statement_timeout_seconds=section.statement_timeout_seconds)
