@@ -109,3 +109,60 @@ async def test_a_slow_post_holds_the_payment_screen_until_its_outcome_is_shown(d
         assert isinstance(app.screen, PaymentScreen)
         assert "PAID Receipt" in screen_words(pilot)
     assert count_rows(settings, "payment_txn") == 1
+
+
+async def test_a_post_whose_connection_is_terminated_is_told_in_words_and_the_detail_is_logged(engine_url, tmp_path,
+                                                                                                monkeypatch):
+    """PostgreSQL: the post waits on a row another session holds; an administrator terminates the post's session."""
+    if not engine_url.startswith("postgresql"):
+        import pytest
+
+        pytest.skip("a server session to terminate exists on PostgreSQL only")
+    from pos.core.db import open_database
+    from pos.core.logs import configure_logging, log_file
+    from pos.demo import build_demo
+    from pos.tui.app import make_app
+    from pos.tui.screens.payment import PaymentScreen
+    from tests.core.test_database_strain import DRIVER_WORDS, _wait_for_blocked_backend
+    from tests.tui.conftest import (ORDINARY, accounts_where, count_rows, notifications, open_drawer_for,
+                                    screen_words, settle, signed_in)
+    from tests.tui.test_payment import start_payment
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    configure_logging()
+    settings = make_settings(tmp_path, engine_url)
+    build_demo(settings, accounts=40)
+    open_drawer_for(settings)
+    [(number, balance, _)] = accounts_where(settings, ORDINARY)
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await signed_in(pilot)
+        await start_payment(pilot, settings, number, balance)
+        await settle(pilot)
+        holder_database = open_database(engine_url, migrate=False)
+        holder = holder_database.engine.raw_connection()
+        try:
+            cursor = holder.cursor()
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT * FROM audit_head FOR UPDATE")  # another terminal in the middle of a post
+            await pilot.press("enter")
+            blocked = _wait_for_blocked_backend(holder)
+            cursor.execute("SELECT pg_terminate_backend(%s)", (blocked,))
+            for _ in range(100):  # the worker fails (settle() would raise it): wait for the screen to say so
+                if "was lost" in screen_words(pilot):
+                    break
+                await pilot.pause(0.1)
+            words = screen_words(pilot)
+            told = notifications(pilot)
+        finally:
+            holder.rollback()
+            holder.close()
+            holder_database.dispose()
+        assert isinstance(app.screen, PaymentScreen)
+    assert "connection to the database" in words and "was lost" in words and "Nothing was posted" in words
+    assert any(title == "Database not answering" and "was lost" in message for _, title, message in told)
+    for word in (*DRIVER_WORDS, "AdminShutdown"):
+        assert word not in words and not any(word in message for _, _, message in told)
+    logged = log_file().read_text()
+    assert "AdminShutdown" in logged or "terminating connection" in logged
+    assert count_rows(settings, "payment_txn") == 0

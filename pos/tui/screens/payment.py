@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from pos.core.errors import InputError, PosError
+from pos.core.errors import DatabaseUnavailable, InputError, PosError
 from pos.core.money import format_cents
 from pos.core.tenders import TENDER_LABELS, TenderEntry, TenderError, apply_tenders, refuse_card_number
 from pos.tui import entry
@@ -864,7 +864,9 @@ class PaymentScreen(CounterScreen):
         if event.worker.group == "post":
             self._state = "entry"
             self._hold(False)
-            if getattr(error, "outcome_known", True):
+            if isinstance(error, DatabaseUnavailable) and error.outcome_known:  # the message says it was not posted
+                self._say(f"{message} F12 tries again (the same payment, never twice).")
+            elif getattr(error, "outcome_known", True):
                 self._say(f"Not posted: {message}. Correct it, then Enter or F12 (the same payment, never twice).")
             else:  # the answer was lost: F12 asks again with the same key, which never posts it twice
                 self._say("Whether this payment was posted is not known: the database stopped answering while it "
