@@ -169,15 +169,12 @@ def demo_settings(base: Settings | None = None, directory: Path | None = None) -
 def build_demo(settings: Settings, *, accounts: int = 5000, progress: Callable[[str], None] | None = None) -> bool:
     """Create the demo database if it has no operators yet; returns True when it was created now."""
     from pos.core import operators
-    from pos.core.db import open_database
+    from pos.core.db import open_configured
     from sync.account_master import ImportAccounts, import_accounts
     from sync.fee_codes import ImportFeeCodes, import_fee_codes
 
     say = progress or (lambda _message: None)
-    from pos.core.authority import seed_rows
-
-    database = open_database(settings.database_url(), busy_timeout_ms=settings.database.busy_timeout_ms,
-                             role_seed=seed_rows(settings))
+    database = open_configured(settings)
     try:
         with database.reader() as uow:
             if operators.count_operators(uow) > 0:

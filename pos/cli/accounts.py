@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pos.cli.common import console, database, emit_json, file_progress, operator_or_service, settings, sub_app
+from pos.cli.common import (console, database, emit_json, file_progress, operator_or_service, settings, show_table,
+                             sub_app)
 
 app = sub_app("Account master: import the ledger's ACCOUNTS_*.csv, look accounts up.")
 fee_app = sub_app("Fee codes: permits, licenses, citations and other miscellaneous receivables.")
@@ -46,11 +47,14 @@ def find(
     if json:
         emit_json(found)
         return
+    if not found.matches:
+        console.print(f"No account matches {query!r}.")
+        return
     table = Table("Account", "Name", "Service address", "Balance", "Status", title=f"Found by {found.how}")
     for match in found.matches:
         table.add_row(match.account_number, match.name, match.service_address, format_cents(match.balance_cents),
                       match.status)
-    console.print(table)
+    show_table(table)
     if found.stub:
         console.print(f"Stub amount due: {format_cents(found.stub.amount_due_cents)}")
 
@@ -92,8 +96,11 @@ def list_fee_codes(*, json: Annotated[bool, typer.Option("--json", help="Print J
     if json:
         emit_json(rows)
         return
+    if not rows:
+        console.print("No fee codes yet: import them with `pos feecodes import FILE`.")
+        return
     table = Table("Code", "Description", "GL account", "Fixed amount", "Active")
     for row in rows:
         fixed = "" if row.fixed_amount_cents is None else format_cents(row.fixed_amount_cents)
         table.add_row(row.code, row.description, row.gl_account, fixed, "yes" if row.active else "no")
-    console.print(table)
+    show_table(table)

@@ -50,12 +50,22 @@ def show(
 ) -> None:
     """List audit entries, newest first."""
     from pos.core import audit
+    from pos.core.errors import InputError
 
+    since, until = _moment(since, "--since"), _moment(until, "--until")
     with database() as db, db.reader() as uow:
+        if kind is not None:
+            kinds = audit.known_kinds(uow.session)
+            if kind not in kinds:
+                raise InputError("--kind", f"{kind!r} is not a kind of audit entry; valid kinds: {', '.join(kinds)}")
         rows = audit.search(uow.session, kind=kind, operator_id=operator, terminal_id=terminal, since=since,
                             until=until, limit=limit)
     if json:
         emit_json(rows)
+        return
+    if not rows:
+        console.print("No audit entries match." if any((kind, operator, terminal, since, until))
+                      else "No audit entries yet.")
         return
     table = Table("#", "When", "Terminal", "Operator", "Approver", "Kind", "Details")
     for row in rows:
@@ -63,3 +73,19 @@ def show(
         table.add_row(str(row.seq), row.at[:19], row.terminal_id, row.operator_id or "", row.approver_id or "",
                       row.kind, details)
     console.print(table)
+
+
+def _moment(text: str | None, field: str) -> str | None:
+    """An ISO 8601 date or date and time, as the trail stores it; anything else is refused naming the option."""
+    if text is None:
+        return None
+    from datetime import date, datetime
+
+    from pos.core.errors import InputError
+
+    try:
+        return datetime.fromisoformat(text).isoformat() if "T" in text or " " in text else \
+            date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(field, f"{text!r} is not a date (YYYY-MM-DD) or a date and time "
+                                "(YYYY-MM-DDTHH:MM)") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
@@ -17,6 +18,22 @@ from pos.core.errors import ImportRefused, PosError
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def _flags_take_no_value() -> None:
+    """Help shows a flag as a flag: Typer 0.29 labels every bool option ``<bool>``, as if it took a value
+    (``--demo <bool>``), while the parser takes it alone. Its type column is left empty for flags."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
 
 
 class _State:
@@ -41,21 +58,58 @@ def settings():  # noqa: ANN201 - pos.core.settings.Settings
 
 
 @contextmanager
-def database(*, migrate: bool = True) -> Iterator[Any]:
-    from pos.core.authority import seed_rows
-    from pos.core.db import open_database
+def database(*, migrate: bool = True, create: bool = False) -> Iterator[Any]:
+    """The configured database. Only commands that may start a counter's database (``create``) make one;
+    the others refuse a missing one rather than read an empty database they just made."""
+    from pos.core.db import open_configured
 
     current = settings()
     if migrate:  # every command that may write; `pos db current` only looks
         from pos.core.audit import refuse_default_key
 
         refuse_default_key(current.security.audit_key)
-    db = open_database(current.database_url(), busy_timeout_ms=current.database.busy_timeout_ms, migrate=migrate,
-                       role_seed=seed_rows(current))
+    db = open_configured(current, migrate=migrate, must_exist=not create)
     try:
         yield db
     finally:
         db.dispose()
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_AMOUNT = re.compile(r"^\(?-?[^\d\s,.-]{0,3}-?\d{1,3}(,\d{3})*\.\d{2}\)?$")
+
+
+def show_table(table: Any) -> None:
+    """Print a rich table without ever cutting an amount: money columns (those holding amounts) keep
+    their full width, right-aligned, and the text columns give way. A table whose amounts cannot all fit
+    the terminal is printed as one block per row (heading: value) instead of being cut at the edge."""
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    for column in table.columns:
+        cells = [str(cell).strip() for cell in column.cells]
+        amounts = [cell for cell in cells if _AMOUNT.match(cell)]
+        if amounts:
+            column.justify = "right"
+        kept = amounts + [cell for cell in cells if _DATE.match(cell)]  # a date cut to "2026-…" is no date
+        if kept:
+            column.min_width = max(max(len(cell) for cell in kept), column.min_width or 0)
+    if not table.row_count or Measurement.get(console, console.options, table).minimum <= console.width:
+        console.print(table)
+        return
+    if table.title:
+        console.print(Text(str(table.title), style="bold"))
+    for row in range(table.row_count):
+        block = Table.grid(padding=(0, 2))
+        block.add_column(no_wrap=True)
+        block.add_column()
+        for column in table.columns:
+            value = list(column.cells)[row]
+            if str(value).strip():
+                block.add_row(Text(str(column.header), style="bold"), value)
+        console.print(block)
+        console.print()
 
 
 def print_error(error: PosError) -> None:
@@ -75,6 +129,26 @@ class PosGroup(TyperGroup):
         except PosError as error:
             print_error(error)
             raise typer.Exit(1) from None
+        except Exception as error:
+            if not type(error).__module__.startswith("sqlalchemy"):
+                raise
+            print_error(_database_failure(error))  # the driver's text and SQL go to the log file only
+            raise typer.Exit(1) from None
+
+
+def _database_failure(error: Exception) -> PosError:
+    from sqlalchemy.exc import DBAPIError
+
+    from pos.core.db import unavailable
+    from pos.core.errors import DatabaseError
+    from pos.core.logs import logger
+
+    translated = unavailable(error, None) if isinstance(error, DBAPIError) else None
+    if translated is not None:
+        return translated
+    logger("cli").error("database error", exc_info=error)
+    return DatabaseError("The database refused this command; the detail is in the log file. Check that "
+                         "`pos db upgrade` was run against this database; nothing was changed.")
 
 
 def sub_app(help_text: str) -> typer.Typer:

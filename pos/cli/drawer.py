@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pos.cli.common import console, database, emit_json, settings, sub_app
+from pos.cli.common import console, database, emit_json, settings, show_table, sub_app
 from pos.core.errors import InputError
 from pos.core.files import write_private
 
@@ -48,6 +48,9 @@ def list_drawers(
     if json:
         emit_json(found)
         return
+    if not found:
+        console.print(f"No drawers on {when}." if when else "No drawers yet.")
+        return
     table = Table(title=f"Drawers {when or '(all days)'}")
     table.add_column("Session", no_wrap=True, min_width=8)
     if when is None:
@@ -60,7 +63,7 @@ def list_drawers(
         table.add_row(drawer.session_id[:8], *day_cell, drawer.terminal_id, drawer.operator_id,
                       drawer.status + (" (forced)" if drawer.forced else ""), _money(drawer.over_short_cents),
                       drawer.signed_off_by or "", drawer.verified_by or "", drawer.deposit_bag or "")
-    console.print(table)
+    show_table(table)
 
 
 @app.command("report")
@@ -122,30 +125,30 @@ def _print_report(found) -> None:  # noqa: ANN001 - drawer.report_model.Closeout
     expected = "after the count (blind)" if found.expected_cents is None else _money(found.expected_cents)
     tenders.add_row("total", "", "", "", "", "", expected,
                     _money(found.counted_cents) if counted else "", _money(found.over_short_cents) if counted else "")
-    console.print(tenders)
+    show_table(tenders)
     if found.movements:
         moves = Table("Slip", "Time", "What", "Amount", "Reason", "Approved by", title="Drops, paid-outs, loans")
         for move in found.movements:
             moves.add_row(move.number, move.at[11:16], move.kind, _money(move.amount_cents), move.reason,
                           move.approved_by or "")
-        console.print(moves)
+        show_table(moves)
     if found.voids:
         voids = Table("Void", "Voids", "Amount", "By", "Approved by", "Reason", title="Voids")
         for void in found.voids:
             voids.add_row(void.receipt_number, void.voids_receipt_number, _money(void.amount_cents), void.operator_id,
                           void.approved_by or "", void.reason)
-        console.print(voids)
+        show_table(voids)
     if counted:
         cash = Table("Denomination", "Count", "Total", title="Cash counted")
         for line in found.cash_counts:
             cash.add_row(line.label, str(line.count), _money(line.total_cents))
-        console.print(cash)
+        show_table(cash)
         if found.items:
             items = Table("Tender", "Number", "Amount", "Status", "Receipt", title="Checks and money orders")
             for item in found.items:
                 items.add_row(item.tender, item.reference, _money(item.amount_cents), item.status,
                               item.receipt_number or "")
-            console.print(items)
+            show_table(items)
     tail = Table.grid(padding=(0, 2))
     tail.add_row("Counts made", str(found.counts_made))
     if found.signed_off_by:
@@ -179,6 +182,8 @@ def history(
         rows = over_short_history(uow, start=first, end=last, operator_id=operator)
     if json:
         emit_json(rows)
+    elif not rows:
+        console.print(f"No counted drawers from {first} to {last}" + (f" for {operator}." if operator else "."))
     else:
         table = Table("Date", "Cashier", "Terminal", "Expected", "Counted", "Over/short", "Cash over/short",
                       "Signed off", "Verified", title=f"Over/short {first} to {last}")
@@ -190,7 +195,7 @@ def history(
                           _money(row.cash_over_short_cents), row.signed_off_by or "", row.verified_by or "")
         for operator_id, total in sorted(totals.items()):
             table.add_row("total", operator_id, "", "", "", _money(total), "", "", "", style="bold")
-        console.print(table)
+        show_table(table)
     if csv is not None:
         write_private(csv, over_short_csv(rows).encode("utf-8"))
         console.print(f"CSV written: {csv}")

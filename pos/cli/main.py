@@ -11,7 +11,8 @@ import typer
 from pos.cli import accounts, audit, devices, operators, receipts, roles
 from pos.cli import drawer as drawer_cli
 from pos.cli import sync as sync_cli
-from pos.cli.common import PosGroup, console, database, err_console, print_error, settings, state, sub_app
+from pos.cli.common import (PosGroup, console, database, err_console, print_error, settings, show_table, state,
+                            sub_app)
 from pos.core.errors import PosError
 
 app = typer.Typer(help="pos: the cashiering terminal for utility customer-service counters.", cls=PosGroup,
@@ -90,7 +91,7 @@ def demo(
         stubs.add_column(heading)
     for stub in sample_stubs(demo_config):
         stubs.add_row(stub.scan_line, stub.account_number, stub.name, format_cents(stub.amount_due_cents), stub.label)
-    console.print(stubs)
+    show_table(stubs)
     if no_tui:
         return
     if sys.stdin.isatty():
@@ -129,32 +130,48 @@ def db_upgrade() -> None:
     """Apply every pending migration."""
     from pos.core.db import current_revision
 
-    with database() as db:
+    with database(create=True) as db:
         console.print(f"Database at revision [bold]{current_revision(db.engine)}[/]: {settings().database_url()}")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Show the database's migration revision without changing anything."""
-    from pos.core.db import current_revision
+    from pos.core.db import current_revision, missing_database
+    from pos.core.errors import DatabaseError
 
-    with database(migrate=False) as db:
+    missing = missing_database(settings().database_url())
+    if missing:
+        raise DatabaseError(missing)
+    with database(migrate=False, create=True) as db:  # an empty database is an answer here, not a refusal
         console.print(current_revision(db.engine) or "empty (no migrations applied)")
 
 
 @config_app.command("check")
 def config_check() -> None:
-    """Load the configuration and say whether it is valid."""
+    """Load the configuration, reach the database and check its migrations; exit 1 on the first problem."""
+    from sqlalchemy.engine import make_url
+
+    from pos.core.db import current_revision, head_revision
+    from pos.core.errors import DatabaseError
+
     current = settings()
-    from pos.core.settings import secret_problems, shown_settings
+    from pos.core.settings import secret_problems
 
     problems = secret_problems(current)
     if problems:
         for problem in problems:
             err_console.print(f"[bold red]Configuration error:[/] {problem}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
+    shown_url = make_url(current.database_url()).render_as_string(hide_password=True)
+    with database(migrate=False) as db:
+        revision = current_revision(db.engine)
+    head = head_revision()
+    if revision != head:
+        raise DatabaseError(f"the database at {shown_url} is at migration {revision}, this version needs {head}: "
+                            "run `pos db upgrade`")
     console.print(f"Configuration OK: terminal {current.terminal.id} at {current.terminal.site_name}; "
-                  f"database {shown_settings(current)['database']['url'] or current.database_url()}")
+                  f"database {shown_url} reachable, at the newest migration ({head})")
 
 
 @config_app.command("show")
@@ -169,6 +186,9 @@ def config_show() -> None:
 
 def run() -> None:
     """Console-script entry point."""
+    from pos.core.logs import configure_logging
+
+    configure_logging()
     try:
         app()
     except PosError as error:  # raised outside a command, e.g. while reading settings in the callback

@@ -25,7 +25,7 @@ def add(
     """Add an operator. The very first one (a supervisor or admin) needs no --by."""
     from pos.core import operators
 
-    with database() as db:
+    with database(create=True) as db:  # the first operator may be added to a new database
         credentials = ask_credentials(by) if by else None
         pin = typer.prompt(f"New PIN for {operator_id}", hide_input=True, confirmation_prompt=True)
         with db.unit_of_work() as uow:
@@ -43,6 +43,9 @@ def list_(*, json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
         rows = operators.list_operators(uow)
     if json:
         emit_json(rows)
+        return
+    if not rows:
+        console.print("No operators yet: add the first (a supervisor or admin) with `pos operator add`.")
         return
     table = Table("Operator", "Name", "Role", "State", "Failed sign-ins", "Last sign-in")
     for row in rows:

@@ -31,6 +31,9 @@ def waiting(*, json: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     if json:
         emit_json(jobs)
         return
+    if not jobs:
+        console.print("Nothing is waiting for the printer.")
+        return
     table = Table("Receipt / slip", "Kind", "Status", "Attempts", "Last error", "Queued at")
     for job in jobs:
         table.add_row(job.receipt_number, job.kind, job.status, str(job.attempts), job.last_error or "",

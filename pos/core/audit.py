@@ -333,6 +333,20 @@ def _stream_rows(session: Session, table: Table, batch_size: int) -> Iterator[Ma
             return
         yield from batch
         after = batch[-1][pk.name]
+# The kinds of act the code records (``pos audit show --kind`` offers these and any other kind found in the
+# trail, so a kind added elsewhere is never refused once it was recorded).
+KINDS = frozenset({
+    "signin", "signin_failed", "signout", "operator_added", "operator_locked", "operator_unlocked",
+    "operator_disabled", "pin_set", "accounts_imported", "fee_codes_imported", "drawer_opened",
+    "float_difference", "drop", "paid_out", "loan", "no_sale", "drawer_counted", "drawer_force_closed",
+    "drawer_verified", "batch_closed", "deposit_prepared", "payment_posted", "payment_voided", "receipt_reprinted",
+})
+
+
+def known_kinds(session: Session) -> list[str]:
+    """Every kind a filter may name: the kinds the code records and those already in the trail, sorted."""
+    recorded = session.execute(select(AuditEntry.kind).distinct()).scalars()
+    return sorted(KINDS | set(recorded))
 
 
 def search(session: Session, *, kind: str | None = None, operator_id: str | None = None,

@@ -39,6 +39,20 @@ class DatabaseError(PosError):
     title = "Database error"
 
 
+class DatabaseUnavailable(DatabaseError):
+    """The database did not answer, or dropped the connection: says whether anything was saved.
+
+    ``outcome_known`` is False only when the connection was lost while a commit was on its way: the
+    work may or may not have been saved, and the person must look before doing it again.
+    """
+
+    title = "Database not answering"
+
+    def __init__(self, message: str, *, outcome_known: bool = True) -> None:
+        super().__init__(message)
+        self.outcome_known = outcome_known
+
+
 class AuthError(PosError):
     title = "Sign-in refused"
 

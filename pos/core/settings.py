@@ -89,6 +89,13 @@ class DatabaseSettings(Section):
     PostgreSQL: postgresql+psycopg://user@host:5432/dbname."""
     busy_timeout_ms: int = Field(default=5000, ge=0)
     """How long a SQLite writer waits for another terminal's transaction before giving up."""
+    connect_timeout_seconds: int = Field(default=5, ge=2, le=300)
+    """PostgreSQL: how long opening a connection may take before the database is reported as not answering
+    (at least 2: the driver's floor)."""
+    lock_timeout_seconds: int = Field(default=10, ge=1, le=3600)
+    """PostgreSQL: how long a statement waits for rows another terminal holds before it gives up (nothing posted)."""
+    statement_timeout_seconds: int = Field(default=60, ge=1, le=86_400)
+    """PostgreSQL: longest any one statement may run before the database cancels it (nothing posted)."""
 
 
 class MoneySettings(Section):

@@ -83,6 +83,7 @@ class PosApp(App[None]):
         self._hold_terminal = self._owns_database if hold_terminal is None else hold_terminal
         self._lease_keeper = None
         self._database_lock = threading.Lock()
+        self._open_failure: tuple[float, PosError | None] = (0.0, None)  # the last failed open, and when
         self._last_key_at = time.monotonic()
         self._idle_timer: Timer | None = None
         self._poll_timer: Timer | None = None
@@ -112,15 +113,24 @@ class PosApp(App[None]):
             self.call_from_thread(self.exit, None, 1, f"{error.title}: {error.message}")
 
     def connected_database(self) -> Database:
-        """The open database, for worker threads only: waits for it to open, and retries a failed open."""
+        """The open database, for worker threads only: waits for it to open, and retries a failed open.
+
+        A caller that waited while another attempt failed gets that failure at once, rather than waiting a
+        whole connect time-out again on a database that just did not answer.
+        """
+        asked_at = time.monotonic()
         with self._database_lock:
             if self._database is None:
-                from pos.core.authority import seed_rows
-                from pos.core.db import open_database
+                from pos.core.db import open_configured
 
-                self._database = open_database(self.settings.database_url(),
-                                               busy_timeout_ms=self.settings.database.busy_timeout_ms,
-                                               role_seed=seed_rows(self.settings))
+                failed_at, failure = self._open_failure
+                if failure is not None and failed_at >= asked_at:
+                    raise failure
+                try:
+                    self._database = open_configured(self.settings)
+                except PosError as error:
+                    self._open_failure = (time.monotonic(), error)
+                    raise
             if self._hold_terminal and self._lease_keeper is None:  # before anyone signs in here
                 from pos.core.lease import LeaseKeeper, take_lease
 
@@ -170,7 +180,15 @@ class PosApp(App[None]):
         self._poll_timer = self.set_interval(self.settings.printer.poll_seconds, self._tick_printer_poll)
         self.refresh_bindings()
 
+    def post_in_flight(self) -> bool:
+        """A payment is being posted on the screen shown: it holds until the outcome is on screen."""
+        return isinstance(self.screen, PaymentScreen) and self.screen.posting
+
     async def action_sign_out(self) -> None:
+        if self.post_in_flight():
+            self.notify("Posting… please wait: sign out once the payment's outcome is shown.", title="Posting",
+                        markup=False)
+            return
         await self._end_session("signed out")
 
     async def _end_session(self, reason: str) -> None:
@@ -248,7 +266,9 @@ class PosApp(App[None]):
             return
         seconds = self.settings.terminal.idle_signout_seconds
         idle = time.monotonic() - self._last_key_at
-        if idle >= seconds:
+        if self.post_in_flight():  # never in the middle of a post: look again shortly after it
+            self._idle_timer = self.set_timer(min(seconds, 5), self._check_idle)
+        elif idle >= seconds:
             await self._end_session("idle")
         else:
             self._idle_timer = self.set_timer(seconds - idle, self._check_idle)
@@ -382,6 +402,8 @@ class PosApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NAVIGATION:
+            if action != "sign_out" and self.post_in_flight():
+                return False  # the payment screen holds until the post's outcome is shown
             return self.operator is not None
         if action == "quit":
             # Nobody leaves the program signed in: sign out first.
@@ -436,9 +458,13 @@ class PosApp(App[None]):
         if isinstance(error, PosError):
             self.notify(error.message, title=error.title, severity="error", markup=False)
         else:
-            self.log.error(repr(error))
-            self.notify(f"{type(error).__name__}: {error}. Nothing was changed; call a supervisor if it happens "
-                        "again.", title="Unexpected error", severity="error", markup=False)
+            # The driver's or Python's own text (SQL, parameters, class names) is for the log file, not a person.
+            from pos.core.logs import logger
+
+            logger("tui").error("unexpected error on screen %s", type(self.screen).__name__, exc_info=error)
+            self.notify("Something went wrong that the counter does not know how to explain; the detail is in "
+                        "the log file. Call a supervisor if it happens again.", title="Unexpected error",
+                        severity="error", markup=False)
 
 
 def _is_function_key(key: str) -> bool:

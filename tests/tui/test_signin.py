@@ -120,8 +120,9 @@ async def test_a_database_that_cannot_be_reached_is_reported_not_crashed_on(tmp_
         await sign_in(pilot)
 
         assert isinstance(pilot.app.screen, SignInScreen)
-        assert "cannot connect" in message_line(pilot)
-        assert "Database error" in [title for _, title, _ in notifications(pilot)]
+        assert "database does not answer" in message_line(pilot) and "refuses connections" in message_line(pilot)
+        assert "psycopg" not in message_line(pilot)
+        assert "Database not answering" in [title for _, title, _ in notifications(pilot)]
 
 
 def message_line(pilot) -> str:

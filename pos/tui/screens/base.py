@@ -13,6 +13,15 @@ if TYPE_CHECKING:
     from pos.core.errors import PosError
 
 
+def said(error: BaseException) -> str:
+    """What a person reads about ``error``: a PosError's message; anything else only points to the log file
+    (the app writes its detail there), never the driver's text with its SQL."""
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and message:
+        return message
+    return "something went wrong that the counter does not know how to explain (the detail is in the log file)"
+
+
 class CounterScreen(Screen[None]):
     """A screen whose workers' failures travel up as ``WorkFailed``; the app shows them in one place."""
 

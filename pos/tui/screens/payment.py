@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from pos.core.errors import InputError, PosError
+from pos.core.errors import DatabaseUnavailable, InputError, PosError
 from pos.core.money import format_cents
 from pos.core.tenders import TENDER_LABELS, TenderEntry, TenderError, apply_tenders, refuse_card_number
 from pos.tui import entry
@@ -28,7 +28,7 @@ from pos.tui.dialogs.choose_tender import ChooseTenderDialog
 from pos.tui.dialogs.confirm import ConfirmDialog
 from pos.tui.dialogs.text_entry import TextEntryDialog
 from pos.tui.print_report import report
-from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.base import CounterScreen, said
 from pos.tui.widgets.add_line_box import AddLineBox
 from pos.tui.widgets.change_display import ChangeDisplay
 from pos.tui.widgets.counter_footer import CounterFooter
@@ -205,7 +205,19 @@ class PaymentScreen(CounterScreen):
         if self._state == "posted":
             self.call_later(self._reset)
 
+    @property
+    def posting(self) -> bool:
+        """A post is in flight: the screen holds (no key leaves it) until its outcome is shown."""
+        return self._state == "posting"
+
+    def _hold(self, holding: bool) -> None:
+        self.query_one("#payment-entry").disabled = holding  # nothing typed changes the payment in flight
+        self.refresh_bindings()
+        self.app.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._state == "posting":
+            return False  # Esc and the F-keys wait for the outcome
         if action in ENTRY_ACTIONS:
             return self._state != "posted"
         if action == "next_customer":
@@ -626,7 +638,8 @@ class PaymentScreen(CounterScreen):
         if self._attempt_key is None:
             self._attempt_key = str(uuid.uuid4())
         self._state = "posting"
-        self._say("Posting…")
+        self._say("Posting… please wait")
+        self._hold(True)
         self._post(self._attempt_key, draft)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="post")
@@ -650,6 +663,7 @@ class PaymentScreen(CounterScreen):
     @on(NeedsConfirmation)
     def _confirm_warnings(self, event: NeedsConfirmation) -> None:
         self._state = "entry"
+        self._hold(False)
         kinds = frozenset(w.kind for w in event.warnings)
         self._say("Confirm to post: " + "; ".join(w.message for w in event.warnings))
 
@@ -670,6 +684,7 @@ class PaymentScreen(CounterScreen):
         self._posted = posted
         self._attempt_key = None  # posted: the next payment gets a new key
         self._state = "posted"
+        self._hold(False)
         self._print_waiting = False
         self._print_unknown = False
         from receipts.display import change_due
@@ -909,11 +924,22 @@ class PaymentScreen(CounterScreen):
     def _work_failed(self, event: CounterScreen.WorkFailed) -> None:
         # The app shows the message; this screen says what it means for the payment.
         error = event.error
-        message = getattr(error, "message", None) or str(error)
+        message = said(error)
         if event.worker.group == "post":
             self._state = "entry"
-            self._say(f"Not posted: {message}. Correct it, then Enter or F12 (the same payment, never twice).")
-            self._mark(self._field_named(getattr(error, "field", None)))
+            self._hold(False)
+            if isinstance(error, DatabaseUnavailable) and error.outcome_known:  # the message says it was not posted
+                self._say(f"{message} F12 tries again (the same payment, never twice).")
+            elif getattr(error, "outcome_known", True):
+                self._say(f"Not posted: {message}. Correct it, then Enter or F12 (the same payment, never twice).")
+            else:  # the answer was lost: F12 asks again with the same key, which never posts it twice
+                self._say("Whether this payment was posted is not known: the database stopped answering while it "
+                          "was saved. Press F12 once the database answers: it finds the payment if it was "
+                          "posted, and never posts it twice.")
+            field_ = self._field_named(getattr(error, "field", None))
+            if field_ is None:
+                self._focus_payment_field()
+            self._mark(field_)
         elif event.worker.group == "print":
             self._print_waiting = True
             self.query_one(PostedPayment).say_printing(f"Receipt waiting: {message}. F5 tries again.",

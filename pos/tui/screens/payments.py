@@ -21,7 +21,7 @@ from pos.tui import entry
 from pos.tui.dialogs.approval import Approval, ApprovalDialog
 from pos.tui.dialogs.text_entry import TextEntryDialog
 from pos.tui.print_report import report
-from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.base import CounterScreen, said
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.payments_table import PaymentsTable
 from pos.tui.widgets.receipt_preview import ReceiptPreview
@@ -336,7 +336,7 @@ class PaymentsScreen(CounterScreen):
     def _work_failed(self, event: CounterScreen.WorkFailed) -> None:
         # The app shows the message; this line says what did not happen.
         error = event.error
-        message = getattr(error, "message", None) or str(error)
+        message = said(error)
         if event.worker.group == "void":
             self._say(f"Not voided: {message}")
         elif event.worker.group == "print":

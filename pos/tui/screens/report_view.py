@@ -15,7 +15,7 @@ from textual.widgets import Label, Static
 
 from drawer.report_model import CloseoutReport, DepositSlip
 from pos.core.errors import PosError
-from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.base import CounterScreen, said
 from pos.tui.widgets.counter_footer import CounterFooter
 from pos.tui.widgets.receipt_preview import ReceiptPreview
 
@@ -156,7 +156,7 @@ class ReportViewScreen(CounterScreen):
     @on(CounterScreen.WorkFailed)
     def _work_failed(self, event: CounterScreen.WorkFailed) -> None:
         # The app shows the error itself; this line says what did not happen.
-        message = getattr(event.error, "message", None) or str(event.error)
+        message = said(event.error)
         what = "Not saved" if event.worker.group == "pdf" else "Not printed"
         self._say(f"{what}: {message}")
 

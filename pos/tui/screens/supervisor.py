@@ -16,7 +16,7 @@ from pos.core.errors import PermissionDenied
 from pos.core.money import format_cents
 from pos.tui.dialogs.approval import ApprovalDialog
 from pos.tui.dialogs.deposit import DepositChoice, DepositDialog
-from pos.tui.screens.base import CounterScreen
+from pos.tui.screens.base import CounterScreen, said
 from pos.tui.screens.force_close import ForceCloseScreen
 from pos.tui.screens.report_view import ReportViewScreen
 from pos.tui.widgets.counter_footer import CounterFooter
@@ -324,7 +324,7 @@ class SupervisorScreen(CounterScreen):
     @on(CounterScreen.WorkFailed)
     def _work_failed(self, event: CounterScreen.WorkFailed) -> None:
         # The app shows the message; this line says what did not happen.
-        message = getattr(event.error, "message", None) or str(event.error)
+        message = said(event.error)
         what = {"verify": "Not verified", "deposit": "No deposit prepared", "report": "No report",
                 "deposit-candidates": "No deposit prepared", "list": "Not listed"}.get(event.worker.group or "")
         if what:
