@@ -16,7 +16,7 @@ import sqlmodel
 
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

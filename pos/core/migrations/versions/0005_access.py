@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
