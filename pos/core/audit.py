@@ -229,6 +229,10 @@ def head(session: Session) -> Anchor | None:
 def verify(session: Session, *, key: str, batch_size: int = 5000, anchor: Anchor | None = None) -> AuditVerified:
     """Walk the chain from the first row; name the first row changed, deleted or out of order; then check
     every money row against the digest its last binding entry holds, and that the chain reaches ``anchor``."""
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        # One snapshot for the whole walk: a payment posted meanwhile is either in the chain and the tables, or in
+        # neither (READ COMMITTED would see its rows without having read its entry). SQLite's reader is one already.
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     fingerprint = session.connection().execute(select(_HEAD.key_fingerprint).where(_HEAD.id == 1)).scalar()
     if fingerprint is not None and not hmac.compare_digest(fingerprint, key_fingerprint(key)):
         return AuditVerified(False, 0, None, f"wrong key: {_WRONG_KEY}")

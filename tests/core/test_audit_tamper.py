@@ -149,6 +149,24 @@ def test_verify_reads_the_money_in_batches_not_row_by_row(day, settings):
     assert queries <= 2 * len(audit.MONEY_TABLES) + 5 < whole.money_rows + whole.rows
 
 
+def test_a_payment_posted_while_verify_runs_is_not_taken_for_tampering(day, settings, monkeypatch):
+    reads = audit._stream_rows
+    posted = []
+
+    def posting_meanwhile(session, table, batch_size):  # noqa: ANN001, ANN202
+        if not posted:  # after the chain was walked, before the money is read: the worst moment
+            run(day, open_drawer, OpenDrawer("carl", FLOAT), settings.model_copy(
+                update={"terminal": settings.terminal.model_copy(update={"id": "T02"})}))
+            posted.append(True)
+        return reads(session, table, batch_size)
+
+    monkeypatch.setattr(audit, "_stream_rows", posting_meanwhile)
+    outcome = check(day, settings)
+    assert posted and outcome.ok, outcome.problem
+    monkeypatch.undo()
+    assert check(day, settings).money_rows == outcome.money_rows + 2  # the new drawer and its batch, seen next time
+
+
 def test_every_problem_is_listed_not_only_the_first(day, settings):
     with tampered(day) as uow:
         uow.execute(text("UPDATE payment_tender SET amount_cents = amount_cents + 1"))
