@@ -72,7 +72,7 @@ _INSERT_ENTRY = insert(AuditEntry.__table__)
 _MOVE_HEAD = (update(AuditHead.__table__).where(_HEAD.id == 1)
               .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
 _SET_FINGERPRINT = update(AuditHead.__table__).where(_HEAD.id == 1).values(key_fingerprint=bindparam("fp"))
-_ANCHOR = re.compile(r"^(\d{1,18}):([0-9a-f]{16,64})$")
+_ANCHOR = re.compile(r"^([0-9]{1,18}):([0-9a-f]{16,64})$")
 
 
 def canonical_details(details: dict[str, Any]) -> str:
