@@ -97,14 +97,12 @@ def key_fingerprint(key: str) -> str:
 
 def refuse_default_key(key: str) -> None:
     """Nothing is written under the published default key or an empty one: anybody could forge that chain."""
+    how = ("set a secret of your own in the configuration file's security section (audit_key, or audit_key_file "
+           "naming a file only this user may read) or in POS_SECURITY__AUDIT_KEY")
     if not key or not key.strip():
-        raise ConfigError("security.audit_key is empty: set a secret of your own in the [security] section "
-                         "(audit_key, or audit_key_file naming a file only this user may read) or in "
-                         "POS_SECURITY__AUDIT_KEY")
+        raise ConfigError(f"security.audit_key is empty: {how}")
     if key == DEFAULT_AUDIT_KEY:
-        raise ConfigError(f"security.audit_key is still the default {DEFAULT_AUDIT_KEY!r}: set a secret of your "
-                         "own in the [security] section (audit_key, or audit_key_file naming a file only this "
-                         "user may read) or in POS_SECURITY__AUDIT_KEY")
+        raise ConfigError(f"security.audit_key is still the default {DEFAULT_AUDIT_KEY!r}: {how}")
 
 
 def row_digest(table: Table, row: Mapping[str, Any]) -> str:
