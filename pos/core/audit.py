@@ -72,7 +72,7 @@ _INSERT_ENTRY = insert(AuditEntry.__table__)
 _MOVE_HEAD = (update(AuditHead.__table__).where(_HEAD.id == 1)
               .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
 _SET_FINGERPRINT = update(AuditHead.__table__).where(_HEAD.id == 1).values(key_fingerprint=bindparam("fp"))
-_ANCHOR = re.compile(r"^(\d{1,18}):([0-9a-f]{16,64})$")
+_ANCHOR = re.compile(r"^([0-9]{1,18}):([0-9a-f]{16,64})$")
 
 
 def canonical_details(details: dict[str, Any]) -> str:
@@ -97,14 +97,12 @@ def key_fingerprint(key: str) -> str:
 
 def refuse_default_key(key: str) -> None:
     """Nothing is written under the published default key or an empty one: anybody could forge that chain."""
+    how = ("set a secret of your own in the configuration file's security section (audit_key, or audit_key_file "
+           "naming a file only this user may read) or in POS_SECURITY__AUDIT_KEY")
     if not key or not key.strip():
-        raise ConfigError("security.audit_key is empty: set a secret of your own in the [security] section "
-                         "(audit_key, or audit_key_file naming a file only this user may read) or in "
-                         "POS_SECURITY__AUDIT_KEY")
+        raise ConfigError(f"security.audit_key is empty: {how}")
     if key == DEFAULT_AUDIT_KEY:
-        raise ConfigError(f"security.audit_key is still the default {DEFAULT_AUDIT_KEY!r}: set a secret of your "
-                         "own in the [security] section (audit_key, or audit_key_file naming a file only this "
-                         "user may read) or in POS_SECURITY__AUDIT_KEY")
+        raise ConfigError(f"security.audit_key is still the default {DEFAULT_AUDIT_KEY!r}: {how}")
 
 
 def row_digest(table: Table, row: Mapping[str, Any]) -> str:
@@ -229,6 +227,10 @@ def head(session: Session) -> Anchor | None:
 def verify(session: Session, *, key: str, batch_size: int = 5000, anchor: Anchor | None = None) -> AuditVerified:
     """Walk the chain from the first row; name the first row changed, deleted or out of order; then check
     every money row against the digest its last binding entry holds, and that the chain reaches ``anchor``."""
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        # One snapshot for the whole walk: a payment posted meanwhile is either in the chain and the tables, or in
+        # neither (READ COMMITTED would see its rows without having read its entry). SQLite's reader is one already.
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     fingerprint = session.connection().execute(select(_HEAD.key_fingerprint).where(_HEAD.id == 1)).scalar()
     if fingerprint is not None and not hmac.compare_digest(fingerprint, key_fingerprint(key)):
         return AuditVerified(False, 0, None, f"wrong key: {_WRONG_KEY}")

@@ -122,3 +122,27 @@ def test_concurrent_writers_keep_the_sequence_gapless(database, settings, writer
     assert not errors
     outcome = check(database, settings)
     assert outcome.ok and outcome.rows == writers * 10
+
+
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+from pos.core.errors import InputError  # noqa: E402
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(seq=st.integers(min_value=1, max_value=10**17), digest=st.text("0123456789abcdef", min_size=16, max_size=64))
+def test_an_anchor_as_printed_reads_back_whole_or_shortened(seq, digest):
+    printed = f"{seq}:{digest}"
+    assert str(audit.parse_anchor(printed)) == printed
+    assert audit.parse_anchor(f"  {seq}:{digest.upper()}\n") == audit.Anchor(seq, digest)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=90))
+def test_any_other_anchor_text_is_refused_naming_the_option(typed):
+    try:
+        anchor = audit.parse_anchor(typed)
+    except InputError as error:
+        assert error.field == "--anchor"
+        return
+    assert anchor.seq >= 1 and 16 <= len(anchor.hash) <= 64

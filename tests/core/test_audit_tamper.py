@@ -149,6 +149,24 @@ def test_verify_reads_the_money_in_batches_not_row_by_row(day, settings):
     assert queries <= 2 * len(audit.MONEY_TABLES) + 5 < whole.money_rows + whole.rows
 
 
+def test_a_payment_posted_while_verify_runs_is_not_taken_for_tampering(day, settings, monkeypatch):
+    reads = audit._stream_rows
+    posted = []
+
+    def posting_meanwhile(session, table, batch_size):  # noqa: ANN001, ANN202
+        if not posted:  # after the chain was walked, before the money is read: the worst moment
+            run(day, open_drawer, OpenDrawer("carl", FLOAT), settings.model_copy(
+                update={"terminal": settings.terminal.model_copy(update={"id": "T02"})}))
+            posted.append(True)
+        return reads(session, table, batch_size)
+
+    monkeypatch.setattr(audit, "_stream_rows", posting_meanwhile)
+    outcome = check(day, settings)
+    assert posted and outcome.ok, outcome.problem
+    monkeypatch.undo()
+    assert check(day, settings).money_rows == outcome.money_rows + 2  # the new drawer and its batch, seen next time
+
+
 def test_every_problem_is_listed_not_only_the_first(day, settings):
     with tampered(day) as uow:
         uow.execute(text("UPDATE payment_tender SET amount_cents = amount_cents + 1"))
@@ -190,12 +208,21 @@ def test_a_journal_entry_changed_deleted_or_inserted_in_the_middle_is_named(day,
     assert (outcome.first_bad_seq, outcome.problem) == (middle, f"row {middle} was changed after it was written")
 
 
-def test_the_last_entry_deleted_is_named(day, settings):
+def test_the_last_entry_deleted_or_one_forged_onto_the_end_is_named(day, settings):
     end = last_seq(day)
     with tampered(day) as uow:
         uow.execute(text("DELETE FROM audit_entry WHERE seq = :s"), {"s": end})
         outcome = audit.verify(uow.session, key=settings.security.audit_key)
     assert outcome.first_bad_seq == end and "missing" in outcome.problem
+    with tampered(day) as uow:  # an entry forged onto the end, the head moved to it
+        forged = audit.entry_hash("guessed-key-000", seq=end + 1, at="2026-01-01T00:00:00", terminal_id="T01",
+                                  operator_id="amy", approver_id=None, kind="signout", details="{}", prev_hash="")
+        uow.execute(text("INSERT INTO audit_entry (seq, at, terminal_id, operator_id, kind, details, prev_hash, hash) "
+                         "VALUES (:s, '2026-01-01T00:00:00', 'T01', 'amy', 'signout', '{}', "
+                         "(SELECT hash FROM audit_entry WHERE seq = :p), :h)"), {"s": end + 1, "p": end, "h": forged})
+        uow.execute(text("UPDATE audit_head SET last_seq = :s, last_hash = :h"), {"s": end + 1, "h": forged})
+        outcome = audit.verify(uow.session, key=settings.security.audit_key)
+    assert (outcome.first_bad_seq, outcome.problem) == (end + 1, f"row {end + 1} was changed after it was written")
 
 
 def test_the_end_cut_off_with_the_head_moved_back_is_caught_by_the_money_it_bound(day, settings):
