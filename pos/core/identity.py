@@ -51,15 +51,13 @@ def service_identity(settings: Settings) -> Actor:
     return Actor(f"{SERVICE_PREFIX}{settings.terminal.id}", None, os_user())
 
 
-def act_as(uow: UnitOfWork, credentials: Credentials, permission: str, settings: Settings, *,
-           purpose: str | None = None) -> Actor:
+def act_as(uow: UnitOfWork, credentials: Credentials, permission: str, settings: Settings) -> Actor:
     """The operator behind ``credentials`` if the PIN is right and their role has ``permission``.
 
     A wrong PIN counts and locks like a sign-in's (the failure is committed); the caller commits the act.
     """
     from pos.core.operators import _authorize
 
-    del purpose  # the permission names what the PIN was asked for in the journal
     row = _authorize(uow, credentials, permission, settings)
     return Actor(row.operator_id, row.role)
 

@@ -8,7 +8,7 @@ import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
@@ -105,8 +105,10 @@ def _busy(terminal: str, row: TerminalLease) -> TerminalBusy:
 class LeaseKeeper:
     """A daemon thread that refreshes the lease every ``lease_heartbeat_seconds`` until stopped."""
 
-    def __init__(self, database: Database, lease: Lease, settings: Settings) -> None:
+    def __init__(self, database: Database, lease: Lease, settings: Settings,
+                 on_lost: Callable[[], None] | None = None) -> None:
         self._database = database
+        self._on_lost = on_lost  # called from the keeper's thread when another process took the terminal over
         self.lease = lease
         self._every = settings.terminal.lease_heartbeat_seconds
         self._stop = threading.Event()
@@ -122,6 +124,8 @@ class LeaseKeeper:
             try:
                 if not refresh_lease(self._database, self.lease):
                     self.lost = True
+                    if self._on_lost is not None:
+                        self._on_lost()
                     return
             except Exception:  # noqa: BLE001 - a database hiccup: try again at the next beat
                 continue

@@ -19,7 +19,6 @@ from pos.core.errors import AuthError, InputError, OperatorError, PermissionDeni
 from pos.core.models import Operator
 from pos.core.settings import ROLES, Settings
 
-LEAD_AND_ABOVE = ("lead", "supervisor", "admin")
 # One answer for every refused sign-in (unknown id, wrong PIN, locked, disabled, too soon): ids stay secret.
 WRONG_CREDENTIALS = "Operator id or PIN is not right."
 ASK_A_SUPERVISOR = " If this keeps happening, ask a supervisor."

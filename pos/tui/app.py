@@ -135,7 +135,9 @@ class PosApp(App[None]):
                 from pos.core.lease import LeaseKeeper, take_lease
 
                 lease = take_lease(self._database, self.settings)
-                self._lease_keeper = LeaseKeeper(self._database, lease, self.settings).start()
+                self._lease_keeper = LeaseKeeper(
+                    self._database, lease, self.settings,
+                    on_lost=lambda: self.call_from_thread(self._hang_up, "terminal taken over")).start()
             if self._interrupted is None:  # once, before this counter prints anything
                 self._interrupted = _recover_print_jobs(self._database, self.settings)
             return self._database

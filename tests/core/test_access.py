@@ -205,7 +205,7 @@ def test_the_database_owner_recovers_a_locked_out_operator(staffed, settings):
     strict = settings.model_copy(update={"security": settings.security.model_copy(update={"max_failed_signins": 1})})
     refusal_of(staffed, strict, "boss", "000000")
     assert refusal_of(staffed, settings, "boss", "909192") == REFUSED  # locked
-    who = identity.require_owner(staffed) if staffed.is_sqlite else identity.os_user()
+    who = identity.require_owner(staffed)  # SQLite: owns the file; PostgreSQL: the connection owns the tables
     with staffed.unit_of_work() as uow:
         operators.recover_operator(uow, operators.RecoverOperator("boss", "135792", who), settings)
     assert sign_in(staffed, settings, "boss", "135792").operator.operator_id == "boss"

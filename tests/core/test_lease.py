@@ -108,3 +108,19 @@ def test_a_hang_up_sign_out_is_journaled_with_its_reason(database, settings):
     with database.reader() as uow:
         entry = audit.search(uow.session, kind="signout")[0]
     assert (entry.operator_id, entry.details) == ("amy", {"reason": "hang-up"})
+
+
+def test_a_keeper_whose_lease_was_taken_over_says_so(database, settings):
+    import threading
+
+    quick = settings.model_copy(update={"terminal": settings.terminal.model_copy(
+        update={"lease_heartbeat_seconds": 0.05})})
+    gone = take_lease(database, quick, pid=dead_pid())
+    told = threading.Event()
+    keeper = LeaseKeeper(database, gone, quick, on_lost=told.set)
+    take_lease(database, quick)  # this process takes the terminal over from the exited one
+    keeper.start()
+    assert told.wait(timeout=5)
+    keeper.stop()
+    with database.reader() as uow:
+        assert uow.session.get(TerminalLease, "T01") is not None  # the loser does not release the winner's lease
