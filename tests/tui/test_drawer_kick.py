@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from pos.tui.app import make_app
 from tests.tui.conftest import (
     ORDINARY,
@@ -54,25 +56,30 @@ async def test_with_the_paper_out_three_cash_payments_open_the_drawer_three_time
     assert len(sim.realtime_pulses) == 3 and ESC_P not in sim.printed  # clearing the fault opened it zero times
 
 
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
 async def test_a_pulse_that_cannot_reach_the_drawer_is_told_at_once_and_ctrl_d_opens_it_for_that_payment(
-        demo_settings_for, sim):
+        demo_settings_for, sim, size):
     settings = demo_settings_for(printer=printer_settings(sim))
     [(number, balance, _)] = accounts_where(settings, ORDINARY)
     open_drawer_for(settings)
     sim.power_off()
-    async with make_app(settings).run_test(size=SIZE) as pilot:
+    async with make_app(settings).run_test(size=size) as pilot:
         await signed_in(pilot)
         await start_payment(pilot, settings, number, balance)
         await pilot.press("enter")
         await settle(pilot)
         [(receipt, *_)] = posted_payments(settings)
-        words = await wait_for_words(pilot, "The drawer did not open")
-        assert f"Ctrl+D opens it for receipt {receipt}" in words
+        await wait_for_words(pilot, "The drawer did not open")
+        status = pilot.app.screen.query_one("#drawer-status")
+        shown = " ".join(str(status.render()).split())
+        assert f"Ctrl+D opens it for receipt {receipt}" in shown
+        assert status.region.height > 0 and status.region.bottom <= size[1]  # on screen, also at 80x24
         assert any(severity == "error" and receipt in message for severity, _, message in notifications(pilot))
 
         sim.power_on()
         await pilot.press("ctrl+d")
-        words = await wait_for_words(pilot, f"Drawer opened for receipt {receipt}")
+        await wait_for_words(pilot, "(no-sale slip")
+        assert f"Drawer opened for receipt {receipt}" in " ".join(str(status.render()).split())
         sim.wait_quiet()
         assert sim.printed.count(ESC_P) == 1
     [entry] = audit_entries(settings, "no_sale")
