@@ -588,6 +588,28 @@ def _summaries(uow: UnitOfWork, txns: list[PaymentTxn]) -> list[PaymentSummary]:
                            t.batch_id in open_batches) for t in txns]
 
 
+@dataclass(frozen=True)
+class TurnoffPulled:
+    """One line of the field list: a shut-off account whose own payment covered its past-due amount."""
+
+    account_number: str
+    receipt_number: str
+    posted_at: str
+    amount_cents: int
+
+
+def turnoff_orders_pulled(uow: UnitOfWork, *, business_day) -> list[TurnoffPulled]:  # noqa: ANN001 - a date
+    """The field list of a business date: only the accounts whose line pulled the order, voided payments left out."""
+    voided = select(PaymentTxn.reverses_txn_id).where(PaymentTxn.reverses_txn_id.is_not(None))
+    rows = uow.session.execute(
+        select(PaymentLine.account_number, PaymentTxn.receipt_number, PaymentTxn.posted_at, PaymentLine.amount_cents)
+        .join(PaymentTxn, PaymentTxn.id == PaymentLine.txn_id)
+        .where(PaymentLine.turnoff_pulled, PaymentTxn.kind == "payment", PaymentTxn.business_date == business_day,
+               PaymentTxn.id.not_in(voided))
+        .order_by(PaymentTxn.posted_at, PaymentLine.position)).all()
+    return [TurnoffPulled(*row) for row in rows]
+
+
 def operator_name(uow: UnitOfWork, operator_id: str) -> str:
     name = uow.session.execute(select(Operator.name).where(Operator.operator_id == operator_id)).scalar_one_or_none()
     return name or operator_id

@@ -11,8 +11,9 @@ from drawer.journal import cash_in_drawer_cents
 from drawer.sessions import DrawerError, OpenDrawer, open_drawer
 from pos.core.accounts import get_account
 from pos.core.operators import Credentials
+from pos.core.clock import business_date
 from pos.core.payments import (LineEntry, PostPayment, Reprint, VoidPayment, post_payment, reprint,
-                               void_payment)
+                               turnoff_orders_pulled, void_payment)
 from pos.core.printing import receipt_for, receipt_text
 from pos.core.tenders import TenderEntry
 from pos.demo import build_demo
@@ -62,6 +63,10 @@ def test_turn_off_notice_names_only_the_account_whose_line_covered_its_past_due(
     assert other.account_number not in "".join(receipt.flags)
     replay = post(counter, settings, lines, [TenderEntry("cash", total)], key=key)
     assert replay.replayed and replay.turnoff_accounts == (shutoff.account_number,)
+    with counter.reader() as uow:
+        field_list = turnoff_orders_pulled(uow, business_day=business_date())
+    assert [(o.account_number, o.receipt_number) for o in field_list] == [(shutoff.account_number,
+                                                                            posted.receipt_number)]
 
 
 def test_receipt_shows_the_amount_due_before_and_a_credit_as_a_credit_balance(counter, settings):
