@@ -88,7 +88,10 @@ def test_history_totals_over_short_per_cashier_and_refuses_a_bad_date(closed_day
 def test_deposit_slip_shows_cash_checks_and_totals(closed_day, tmp_path):
     shown = pos("drawer", "deposit", "BAG-77", "--pdf", str(tmp_path / "d.pdf"))
     assert shown.exit_code == 0, shown.output
-    assert "BAG-77" in shown.stdout and "1001" in shown.stdout and "$45.00" in shown.stdout
+    assert "BAG-77" in shown.stdout and "1001" in shown.stdout
+    # $25.00 cash and a $40.00 check collected: the $20.00 drop reaches the bank with the $5.00 left in the drawer.
+    assert "DEPOSIT TOTAL                             $65.00" in shown.stdout
+    assert "Cash from drops                         $20.00" in shown.stdout
     assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
     missing = pos("drawer", "report", "zzzzzz")
     assert missing.exit_code == 1 and "no drawer session starts with zzzzzz" in missing.output
