@@ -171,3 +171,14 @@ def test_a_cash_void_that_would_take_the_drawer_below_zero_is_refused_with_what_
         session = uow.execute(text("SELECT id FROM drawer_session")).scalar_one()
         assert cash_in_drawer_cents(uow, session) == 0
         assert uow.execute(text("SELECT count(*) FROM payment_txn WHERE kind = 'void'")).scalar_one() == 0
+
+
+def test_the_demo_keeps_its_district_letterhead_by_setting_it(tmp_path):
+    from pos.core.printing import receipt_header
+    from pos.demo import DEMO_RECEIPT_HEADER, demo_settings
+
+    site = make_settings(tmp_path)
+    assert site.receipt.header == [] and receipt_header(site) == (site.terminal.site_name,)
+    assert receipt_header(demo_settings(site, tmp_path)) == DEMO_RECEIPT_HEADER
+    own = make_settings(tmp_path, receipt={"header": ["Lakeside"]})
+    assert receipt_header(demo_settings(own, tmp_path)) == ("Lakeside",)
