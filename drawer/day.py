@@ -21,7 +21,7 @@ from pos.core.money import format_cents
 from pos.core.operators import Credentials, OperatorView, authenticate, may, role_of
 from pos.core.payments import next_receipt_number
 from pos.core.settings import Settings
-from pos.core.tenders import refuse_card_number
+from pos.core.tenders import check_reference, reference_key, refuse_card_number
 from sync.outbox import enqueue_batch
 
 PAPER_TENDERS = ("check", "money_order", "cashiers_check")
@@ -503,17 +503,14 @@ def _check_items(items: tuple[CountItem, ...], settings: Settings) -> list[Count
         name = f"item {position}"
         if item.tender not in PAPER_TENDERS:
             raise InputError(f"{name} tender", f"{item.tender!r} is not a check, money order or cashier's check")
-        refuse_card_number(f"{name} number", item.reference)
-        reference = (item.reference or "").strip()
-        if not reference or not reference.isdigit() or len(reference) > 20:
-            raise InputError(f"{name} number", "must be the item's number: 1-20 digits")
+        reference = check_reference(f"{name} number", item.reference, required=True)  # as a payment takes it
         if not isinstance(item.amount_cents, int) or item.amount_cents <= 0:
             raise InputError(f"{name} amount", "must be more than zero")
         if item.amount_cents > settings.money.max_amount_cents:
             raise InputError(f"{name} amount", "is more than the maximum amount")
-        if (item.tender, reference) in seen:
+        if (item.tender, reference_key(reference)) in seen:
             raise InputError(f"{name} number", f"{reference} is listed twice")
-        seen.add((item.tender, reference))
+        seen.add((item.tender, reference_key(reference)))
         checked.append(CountItem(item.tender, reference, item.amount_cents))
     return checked
 
@@ -553,7 +550,8 @@ def match_items(items: list[CountItem], posted: list[tuple[str, str, int, str]])
     remaining = list(posted)
     checks: list[ItemCheck] = []
     for item in items:
-        found = next((p for p in remaining if p[0] == item.tender and p[1] == item.reference
+        key = reference_key(item.reference)
+        found = next((p for p in remaining if p[0] == item.tender and reference_key(p[1]) == key
                       and p[2] == item.amount_cents), None)
         if found is None:
             checks.append(ItemCheck(item.tender, item.reference, item.amount_cents, "extra", None))

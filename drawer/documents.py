@@ -85,7 +85,7 @@ def closeout_text(report: CloseoutReport, columns: int, *, symbol: str = "$") ->
     for figures in report.tenders:
         _tender_lines(sheet, figures, counted)
     if not report.tenders:
-        sheet.text("None")
+        sheet.text(BLIND if report.expected_cents is None else "None")
 
     sheet.heading("VOIDS")
     for void in report.voids:

@@ -122,7 +122,7 @@ def _print_report(found) -> None:  # noqa: ANN001 - drawer.report_model.Closeout
                         str(line.voids_count), _money(line.voids_cents), _money(line.expected_cents),
                         _money(line.counted_cents) if counted else "not counted",
                         _money(line.over_short_cents) if counted else "")
-    expected = "after the count (blind)" if found.expected_cents is None else _money(found.expected_cents)
+    expected = "blind" if found.expected_cents is None else _money(found.expected_cents)  # shown after the count
     tenders.add_row("total", "", "", "", "", "", expected,
                     _money(found.counted_cents) if counted else "", _money(found.over_short_cents) if counted else "")
     show_table(tenders)

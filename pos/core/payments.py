@@ -185,7 +185,7 @@ def review_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) ->
         field_name = f"line {position} amount"
         if entry.account_number:
             refuse_card_number(f"line {position} account", entry.account_number)  # before a message quotes it
-            account = get_account(uow, entry.account_number)
+            account = get_account(uow, _padded(entry.account_number, settings.lookup.account_number_length))
             if account is None:
                 raise InputError(f"line {position} account", f"{entry.account_number} is not in the account master")
             if account.account_number in seen_accounts:
@@ -223,6 +223,12 @@ def review_payment(uow: UnitOfWork, command: PostPayment, settings: Settings) ->
     warnings = tuple(_warnings(resolved))
     return PaymentReview(tuple(resolved), tuple(applied), total, sum(t.change_cents for t in applied), warnings,
                          tuple(line.account.account_number for line in resolved if line.pulls_turnoff))
+
+
+def _padded(number: str, length: int) -> str:
+    """An account number typed short gets its leading zeros, to the configured length (as lookup pads it)."""
+    digits = number.strip()
+    return digits.zfill(length) if digits.isascii() and digits.isdigit() else number
 
 
 def _line_amount(amount: int | None, field_name: str, maximum: int) -> int:
@@ -549,7 +555,8 @@ def reprint(uow: UnitOfWork, command: Reprint, settings: Settings) -> str:
 
 
 def list_payments(uow: UnitOfWork, *, drawer_session_id: str | None = None, batch_id: str | None = None,
-                  search: str | None = None, limit: int = 500) -> list[PaymentSummary]:
+                  search: str | None = None, limit: int = 500, settings: Settings | None = None
+                  ) -> list[PaymentSummary]:
     """Newest first; ``search`` matches a receipt number, an account number or an amount."""
     query = select(PaymentTxn).order_by(PaymentTxn.posted_at.desc(), PaymentTxn.receipt_number.desc()).limit(limit)
     if drawer_session_id:
@@ -560,7 +567,8 @@ def list_payments(uow: UnitOfWork, *, drawer_session_id: str | None = None, batc
     if wanted:
         refuse_card_number("search", wanted)
         conditions = [PaymentTxn.receipt_number == wanted.upper(),
-                      PaymentTxn.id.in_(select(PaymentLine.txn_id).where(PaymentLine.account_number == wanted.zfill(10)))]
+                      PaymentTxn.id.in_(select(PaymentLine.txn_id).where(
+                          PaymentLine.account_number == _padded(wanted, _account_length(settings))))]
         try:
             cents = parse_cents(wanted, field="search")
             conditions.append(PaymentTxn.total_cents.in_([cents, -cents]))
@@ -569,6 +577,12 @@ def list_payments(uow: UnitOfWork, *, drawer_session_id: str | None = None, batc
         query = query.where(or_(*conditions))
     txns = uow.session.execute(query).scalars().all()
     return _summaries(uow, txns)
+
+
+def _account_length(settings: Settings | None) -> int:
+    from pos.core.settings import LookupSettings
+
+    return (settings.lookup if settings is not None else LookupSettings()).account_number_length
 
 
 def _summaries(uow: UnitOfWork, txns: list[PaymentTxn]) -> list[PaymentSummary]:
@@ -621,6 +635,28 @@ def find_payments(uow: UnitOfWork, *, receipt_number: str | None = None, account
     if terminal_id and terminal_id.strip():
         query = query.where(PaymentTxn.terminal_id == terminal_id.strip().upper())
     return _summaries(uow, uow.session.execute(query).scalars().all())
+
+
+@dataclass(frozen=True)
+class TurnoffPulled:
+    """One line of the field list: a shut-off account whose own payment covered its past-due amount."""
+
+    account_number: str
+    receipt_number: str
+    posted_at: str
+    amount_cents: int
+
+
+def turnoff_orders_pulled(uow: UnitOfWork, *, business_day) -> list[TurnoffPulled]:  # noqa: ANN001 - a date
+    """The field list of a business date: only the accounts whose line pulled the order, voided payments left out."""
+    voided = select(PaymentTxn.reverses_txn_id).where(PaymentTxn.reverses_txn_id.is_not(None))
+    rows = uow.session.execute(
+        select(PaymentLine.account_number, PaymentTxn.receipt_number, PaymentTxn.posted_at, PaymentLine.amount_cents)
+        .join(PaymentTxn, PaymentTxn.id == PaymentLine.txn_id)
+        .where(PaymentLine.turnoff_pulled, PaymentTxn.kind == "payment", PaymentTxn.business_date == business_day,
+               PaymentTxn.id.not_in(voided))
+        .order_by(PaymentTxn.posted_at, PaymentLine.position)).all()
+    return [TurnoffPulled(*row) for row in rows]
 
 
 def operator_name(uow: UnitOfWork, operator_id: str) -> str:

@@ -19,6 +19,10 @@ TENDER_LABELS = {
 }
 NEEDS_REFERENCE = {"check": "check number", "money_order": "money order number",
                    "cashiers_check": "check number", "card": "authorisation code", "ach": "trace number"}
+_DIGITS = re.compile(r"\d")
+_REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9/-]*$")
+_REFERENCE_PUNCTUATION = re.compile(r"[-/]")
+REFERENCE_LENGTH = 20
 
 
 class TenderError(PosError):
@@ -50,17 +54,24 @@ class AppliedTender:
 
 
 def check_reference(field: str, value: str | None, *, required: bool) -> str | None:
+    """The one rule for a check, money order, authorisation or trace number, when a payment takes it and when
+    the close counts it: ASCII letters and digits (stored in capitals), dash and slash, at most 20."""
     refuse_card_number(field, value)
-    text = (value or "").strip()
+    text = (value or "").strip().upper()
     if not text:
         if required:
             raise InputError(field, "is required")
         return None
-    if len(text) > 20:
-        raise InputError(field, "is longer than 20 characters")
-    if not all(ch.isalnum() or ch in "-/" for ch in text):
+    if len(text) > REFERENCE_LENGTH:
+        raise InputError(field, f"is longer than {REFERENCE_LENGTH} characters")
+    if not _REFERENCE.match(text):
         raise InputError(field, "may hold only letters, digits, dash and slash")
     return text
+
+
+def reference_key(value: str | None) -> str:
+    """What two references must share to be the same item: "MO-5005", "mo5005" and "MO/5005" are one."""
+    return _REFERENCE_PUNCTUATION.sub("", (value or "").strip().upper())
 
 
 def check_tender(entry: TenderEntry, settings: Settings) -> TenderEntry:

@@ -88,7 +88,34 @@ def test_history_totals_over_short_per_cashier_and_refuses_a_bad_date(closed_day
 def test_deposit_slip_shows_cash_checks_and_totals(closed_day, tmp_path):
     shown = pos("drawer", "deposit", "BAG-77", "--pdf", str(tmp_path / "d.pdf"))
     assert shown.exit_code == 0, shown.output
-    assert "BAG-77" in shown.stdout and "1001" in shown.stdout and "$45.00" in shown.stdout
+    assert "BAG-77" in shown.stdout and "1001" in shown.stdout
+    # $25.00 cash and a $40.00 check collected: the $20.00 drop reaches the bank with the $5.00 left in the drawer.
+    assert "DEPOSIT TOTAL                             $65.00" in shown.stdout
+    assert "Cash from drops                         $20.00" in shown.stdout
     assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
     missing = pos("drawer", "report", "zzzzzz")
     assert missing.exit_code == 1 and "no drawer session starts with zzzzzz" in missing.output
+
+
+def test_report_of_an_uncounted_blind_drawer_shows_no_expected_cash(config, tmp_path, monkeypatch):  # noqa: F811
+    from drawer.sessions import OpenDrawer, open_drawer
+    from pos.cli.common import database, settings
+    from pos.core.payments import LineEntry, PostPayment, post_payment
+    from pos.core.tenders import TenderEntry
+    from pos.demo import build_demo
+
+    monkeypatch.setenv("POS_PRINTER__DIRECTORY", str(tmp_path / "receipts"))
+    current = settings()
+    assert current.drawer.blind_close
+    build_demo(current, accounts=20)
+    with database() as db:
+        with db.unit_of_work() as uow:
+            session_id = open_drawer(uow, OpenDrawer("amy", FLOAT), current).drawer.session_id
+        with db.unit_of_work() as uow:
+            post_payment(uow, PostPayment(str(uuid.uuid4()), "amy", (LineEntry(23796, fee_code="CIT-PARK"),),
+                                          (TenderEntry("cash", 23796),)), current)
+    shown = pos("drawer", "report", session_id[:8], "--print")
+    assert shown.exit_code == 0, shown.output
+    assert "437.96" not in shown.output and "blind" in shown.output
+    printed = "".join(path.read_text() for path in (tmp_path / "receipts").glob("closeout-*.txt"))
+    assert printed and "437.96" not in printed

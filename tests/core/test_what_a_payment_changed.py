@@ -10,9 +10,11 @@ from drawer.day import MakeDrop, make_drop
 from drawer.journal import cash_in_drawer_cents
 from drawer.sessions import DrawerError, OpenDrawer, open_drawer
 from pos.core.accounts import get_account
+from pos.core.money import format_cents
 from pos.core.operators import Credentials
+from pos.core.clock import business_date
 from pos.core.payments import (LineEntry, PostPayment, Reprint, VoidPayment, post_payment, reprint,
-                               void_payment)
+                               turnoff_orders_pulled, void_payment)
 from pos.core.printing import receipt_for, receipt_text
 from pos.core.tenders import TenderEntry
 from pos.demo import build_demo
@@ -62,6 +64,10 @@ def test_turn_off_notice_names_only_the_account_whose_line_covered_its_past_due(
     assert other.account_number not in "".join(receipt.flags)
     replay = post(counter, settings, lines, [TenderEntry("cash", total)], key=key)
     assert replay.replayed and replay.turnoff_accounts == (shutoff.account_number,)
+    with counter.reader() as uow:
+        field_list = turnoff_orders_pulled(uow, business_day=business_date())
+    assert [(o.account_number, o.receipt_number) for o in field_list] == [(shutoff.account_number,
+                                                                            posted.receipt_number)]
 
 
 def test_receipt_shows_the_amount_due_before_and_a_credit_as_a_credit_balance(counter, settings):
@@ -71,9 +77,7 @@ def test_receipt_shows_the_amount_due_before_and_a_credit_as_a_credit_balance(co
     with counter.reader() as uow:
         printed = receipt_text(uow, posted.receipt_number, settings)
     rows = printed.splitlines()
-    due = f"  Amount due"
-    assert any(r.startswith(due) and r.endswith(f"${account.balance_cents // 100:,}.{account.balance_cents % 100:02d}")
-               for r in rows)
+    assert any(r.startswith("  Amount due") and r.endswith(format_cents(account.balance_cents)) for r in rows)
     assert any(r.startswith("  Credit balance") and r.endswith("$152.28") for r in rows)
     assert "-$152.28" not in printed
     assert any(r.startswith("Business date") for r in rows)
@@ -81,7 +85,6 @@ def test_receipt_shows_the_amount_due_before_and_a_credit_as_a_credit_balance(co
 
 def test_header_comes_from_the_site_name_when_no_header_is_set(tmp_path, settings):
     site = make_settings(tmp_path, settings.database.url, terminal={"site_name": "Lakeside Utilities"})
-    from receipts.model import Receipt  # noqa: F401 - the header is checked on the built receipt
     from pos.core.printing import receipt_header
 
     assert receipt_header(site) == ("Lakeside Utilities",)
@@ -168,3 +171,14 @@ def test_a_cash_void_that_would_take_the_drawer_below_zero_is_refused_with_what_
         session = uow.execute(text("SELECT id FROM drawer_session")).scalar_one()
         assert cash_in_drawer_cents(uow, session) == 0
         assert uow.execute(text("SELECT count(*) FROM payment_txn WHERE kind = 'void'")).scalar_one() == 0
+
+
+def test_the_demo_keeps_its_district_letterhead_by_setting_it(tmp_path):
+    from pos.core.printing import receipt_header
+    from pos.demo import DEMO_RECEIPT_HEADER, demo_settings
+
+    site = make_settings(tmp_path)
+    assert site.receipt.header == [] and receipt_header(site) == (site.terminal.site_name,)
+    assert receipt_header(demo_settings(site, tmp_path)) == DEMO_RECEIPT_HEADER
+    own = make_settings(tmp_path, receipt={"header": ["Lakeside"]})
+    assert receipt_header(demo_settings(own, tmp_path)) == ("Lakeside",)

@@ -61,6 +61,7 @@ def test_an_uncounted_blind_drawers_report_shows_no_expected_figure_until_the_co
     assert report.expected_cents is None and report.tenders == ()
     for rendered in (closeout_text(report, 42), closeout_csv(report)):
         assert "437.96" not in rendered and "43796" not in rendered
+    assert "shown after the count (blind close)" in closeout_text(report, 42)
     assert closeout_pdf(report)  # renders without the figure
     with day.unit_of_work() as uow:
         save_count(uow, CountDrawer("amy", {"bill:10000": 4, "bill:2000": 1, "bill:1000": 1}), blind)

@@ -206,7 +206,7 @@ def test_checks_in_the_drawer_are_matched_against_the_posted_ones(day, settings)
 def test_bad_count_input_names_the_field_and_changes_nothing(day, settings):
     for cash, items, totals, field in [
         ({"bill:2000": -2}, (), {}, "$20.00 bills count"),
-        (FLOAT, (CountItem("check", "12a", 100),), {}, "item 1 number"),
+        (FLOAT, (CountItem("check", "12#a", 100),), {}, "item 1 number"),
         (FLOAT, (CountItem("check", "12", 0),), {}, "item 1 amount"),
         (FLOAT, (CountItem("check", "12", 5), CountItem("check", "12", 5)), {}, "item 2 number"),
         (FLOAT, (), {"card": -1}, "card total"),

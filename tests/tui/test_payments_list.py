@@ -117,8 +117,8 @@ async def test_a_void_after_the_batch_is_closed_is_refused_with_the_services_mes
         await open_the_list(pilot)
         await give_a_reason(pilot)
 
-        message = (f"The batch of receipt {receipt} is closed: a void is no longer possible; a supervisor can post "
-                   "a reversal")
+        message = (f"The batch of receipt {receipt} is closed: a void is no longer possible; tell a supervisor, "
+                   "who corrects it with the central billing office")
         assert ("error", "Payment", message) in notifications(pilot)
         assert str(pilot.app.screen.query_one("#payments-message").content) == f"Not voided: {message}"
     assert query_database(settings, "SELECT count(*) FROM payment_txn WHERE kind = 'void'") == [(0,)]

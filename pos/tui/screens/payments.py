@@ -172,7 +172,7 @@ class PaymentsScreen(CounterScreen):
                 return
             drawer = current_drawer(uow, self.settings, self.operator.operator_id)
             summaries = [] if drawer is None else list_payments(uow, drawer_session_id=drawer.session_id,
-                                                                search=search or None)
+                                                                search=search or None, settings=self.settings)
         self.post_message(self.Listed(serial, drawer is not None, search, summaries))
 
     @on(Listed)
