@@ -1,6 +1,5 @@
 """The suite writes only into its own temporary folder, and what it leaves there is scanned for card numbers."""
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -15,7 +14,6 @@ import pytest
 from pos.core.settings import Settings, user_data_dir
 from tests import suite_home
 
-REAL_HOME = Path(os.path.expanduser("~"))  # already the suite's: the real one is never named here
 
 
 def inside(path: Path, folder: Path) -> bool:
