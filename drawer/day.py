@@ -200,6 +200,7 @@ def make_loan(uow: UnitOfWork, command: MakeLoan, settings: Settings) -> Movemen
 
 def make_paid_out(uow: UnitOfWork, command: MakePaidOut, settings: Settings) -> MovementMade:
     """Cash out with a configured reason code; above the operator's paid-out authority it needs approval."""
+    refuse_card_number("reason code", command.reason_code)  # before the refusal below quotes it
     label = settings.drawer.paid_out_reasons.get(command.reason_code)
     if label is None:
         raise InputError("reason code", f"{command.reason_code!r} is not one of "

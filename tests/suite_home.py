@@ -33,6 +33,9 @@ APP_NAME = "pos"
 NOT_SCANNED_SUFFIXES = (".csv",)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+# The text a PDF shows is in its string literals: "(Check 1042) Tj". Everything else in a page is
+# numbers between spaces (positions, sizes), which a digit-run scan would misread.
+_PDF_STRING = re.compile(rb"\((?:\\.|[^\\()])*\)", re.DOTALL)
 # A run of digits is one number only when no letter or digit touches it; a long hexadecimal word
 # (an audit hash, a UUID) around it makes it part of that word, not a card number.
 _HEX_WORD = re.compile(r"[0-9A-Fa-f-]*\d(?:[ \-]?\d)+[0-9A-Fa-f-]*")
@@ -155,6 +158,7 @@ def card_numbers_in_file(path: Path) -> list[str]:
                 parts.append(zlib.decompress(stream))
             except zlib.error:
                 continue
+        parts = [string for part in parts for string in _PDF_STRING.findall(part)]
     return ["its text"] if any(card_numbers_in_text(part.decode("latin-1")) for part in parts) else []
 
 

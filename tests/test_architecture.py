@@ -9,7 +9,7 @@ DOMAIN = ["pos.core", "pos.core.settings", "pos.core.money", "pos.core.db", "pos
           "pos.core.operators", "pos.core.accounts", "pos.core.scanline", "pos.core.clock", "drawer", "receipts",
           "batches", "sync", "sync.account_master", "sync.fee_codes", "pos.demo", "receipts.layout", "receipts.escpos_render",
           "receipts.printers", "receipts.printing", "pos.core.payments", "pos.core.printing", "pos.core.tenders",
-          "drawer.sessions", "batches.service"]
+          "drawer.sessions", "batches.service", "pos.core.cards", "pos.core.files"]
 
 
 def test_domain_packages_do_not_import_textual():

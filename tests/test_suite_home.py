@@ -1,6 +1,5 @@
 """The suite writes only into its own temporary folder, and what it leaves there is scanned for card numbers."""
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -15,7 +14,6 @@ import pytest
 from pos.core.settings import Settings, user_data_dir
 from tests import suite_home
 
-REAL_HOME = Path(os.path.expanduser("~"))  # already the suite's: the real one is never named here
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -96,4 +94,6 @@ def test_the_scan_leaves_hashes_uuids_account_numbers_and_dates_alone(tmp_path):
         "hash 4111111111111111aa0f3c9e2b7d1e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6 "
         "id 41111111-1111-1111-a111-111111111111 account 0001000000 at 2026-11-29 22:30:01 "
         "receipt T01-000001 phone (555) 010-0100 amount $1,234.56\n", encoding="utf-8")
+    page = zlib.compress(b"BT 1 0 0 1 72 700 Tm 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 re (Total $1,234.56) Tj ET")
+    (tmp_path / "z.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> stream\n" + page + b"\nendstream\n")
     assert suite_home.scan_for_card_numbers(tmp_path) == []

@@ -129,6 +129,7 @@ COMMANDS: dict[tuple[str, str], Callable[[Counter, str], object]] = {
     ("list payments", "search"): listed,
     ("no-sale", "reason"): lambda d, t: d.run(open_no_sale, OpenNoSale("amy", t)),
     ("paid-out", "note"): lambda d, t: d.run(make_paid_out, MakePaidOut("amy", 100, "petty_cash", t)),
+    ("paid-out", "reason code"): lambda d, t: d.run(make_paid_out, MakePaidOut("amy", 100, t)),
     ("change loan", "note"): lambda d, t: d.run(make_loan, MakeLoan("amy", {"coin:25": 4}, t)),
     ("open drawer", "reason"): lambda d, t: d.run(open_drawer, OpenDrawer("lena", {"bill:100": 1}, t), d.spare),
     ("count drawer", "item 1 number"): lambda d, t: d.run(
