@@ -176,7 +176,8 @@ def unavailable(error: DBAPIError, database: Database | None, *, committing: boo
     elif any(phrase in text_of for phrase in _SQLITE_UNREACHABLE):
         kind = "connect"
     elif not state and type(original).__module__.startswith("psycopg") and isinstance(error, OperationalError):
-        kind = "connect" if connecting or "connection" in text_of and "failed" in text_of else "lost"
+        opening = any(phrase in text_of for phrase in ("connection failed", "timeout expired", "connection refused"))
+        kind = "connect" if connecting or opening else "lost"
     if kind is None:
         return None
     log.warning("database %s (%s): %s", kind, "commit" if committing else "statement", error, exc_info=error)
