@@ -144,6 +144,12 @@ def _postgres_timeouts(parsed, connect_timeout_seconds: int, lock_timeout_second
     arguments: dict = {"options": f"{given} {options}".strip()}
     if "connect_timeout" not in parsed.query:
         arguments["connect_timeout"] = connect_timeout_seconds
+    # A server whose host or network went away never answers a statement: TCP keepalives and the user
+    # time-out (what was sent stays unacknowledged) end such a connection instead of waiting for ever.
+    for key, value in (("keepalives", 1), ("keepalives_idle", 10), ("keepalives_interval", 5),
+                       ("keepalives_count", 3), ("tcp_user_timeout", statement_timeout_seconds * 1000)):
+        if key not in parsed.query:
+            arguments[key] = value
     return arguments
 
 

@@ -70,6 +70,13 @@ def test_postgres_sessions_carry_lock_and_statement_timeouts_even_after_migratio
             assert uow.execute(text("SHOW lock_timeout")).scalar_one() == "3s"
             assert uow.execute(text("SHOW statement_timeout")).scalar_one() == "7s"
             assert uow.execute(text("SHOW search_path")).scalar_one().startswith("t_")  # the URL's options
+        raw = database.engine.raw_connection()
+        try:  # a dead network ends the connection too: keepalives and the TCP user time-out
+            parameters = raw.driver_connection.info.get_parameters()
+        finally:
+            raw.close()
+        assert (parameters["keepalives"], parameters["tcp_user_timeout"], parameters["connect_timeout"]) == \
+            ("1", "7000", "5")
     finally:
         database.dispose()
 
