@@ -146,6 +146,12 @@ def _postgres_timeouts(parsed, connect_timeout_seconds: int, lock_timeout_second
     arguments: dict = {"options": f"{given} {options}".strip()}
     if "connect_timeout" not in parsed.query:
         arguments["connect_timeout"] = connect_timeout_seconds
+    # A server whose host or network went away never answers a statement: TCP keepalives and the user
+    # time-out (what was sent stays unacknowledged) end such a connection instead of waiting for ever.
+    for key, value in (("keepalives", 1), ("keepalives_idle", 10), ("keepalives_interval", 5),
+                       ("keepalives_count", 3), ("tcp_user_timeout", statement_timeout_seconds * 1000)):
+        if key not in parsed.query:
+            arguments[key] = value
     return arguments
 
 
@@ -178,7 +184,8 @@ def unavailable(error: DBAPIError, database: Database | None, *, committing: boo
     elif any(phrase in text_of for phrase in _SQLITE_UNREACHABLE):
         kind = "connect"
     elif not state and type(original).__module__.startswith("psycopg") and isinstance(error, OperationalError):
-        kind = "connect" if connecting or "connection" in text_of and "failed" in text_of else "lost"
+        opening = any(phrase in text_of for phrase in ("connection failed", "timeout expired", "connection refused"))
+        kind = "connect" if connecting or opening else "lost"
     if kind is None:
         return None
     log.warning("database %s (%s): %s", kind, "commit" if committing else "statement", error, exc_info=error)

@@ -298,7 +298,9 @@ class PosApp(App[None]):
             status = printer_status(settings)
             results = print_waiting(database, settings) if waiting and status and status.fault is None else []
         except Exception as error:  # noqa: BLE001 - a poll that fails is tried again at the next tick, quietly
-            self.log.warning(f"printer poll: {error!r}")
+            from pos.core.logs import logger
+
+            logger("printer").warning("printer poll failed: %r", error)
             return
         self.post_message(PrinterPolled(status, results))
 

@@ -60,15 +60,23 @@ def test_a_server_that_never_answers_is_reported_within_the_connect_timeout():
     readable(refused.value.message)
 
 
-def test_postgres_sessions_carry_lock_and_statement_timeouts_and_keep_the_url_options(engine_url):
-    database = open_database(engine_url, lock_timeout_seconds=3, statement_timeout_seconds=7, migrate=False)
+def test_postgres_sessions_carry_lock_and_statement_timeouts_even_after_migrations(engine_url):
+    database = open_database(engine_url, lock_timeout_seconds=3, statement_timeout_seconds=7)  # migrated too
     try:
         if database.is_sqlite:
             pytest.skip("SQLite has the busy time-out only (busy_timeout_ms)")
-        with database.reader() as uow:
+        with database.reader() as uow:  # the pooled connection the migrations ran on: no time-out left off
+            assert uow.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
             assert uow.execute(text("SHOW lock_timeout")).scalar_one() == "3s"
             assert uow.execute(text("SHOW statement_timeout")).scalar_one() == "7s"
             assert uow.execute(text("SHOW search_path")).scalar_one().startswith("t_")  # the URL's options
+        raw = database.engine.raw_connection()
+        try:  # a dead network ends the connection too: keepalives and the TCP user time-out
+            parameters = raw.driver_connection.info.get_parameters()
+        finally:
+            raw.close()
+        assert (parameters["keepalives"], parameters["tcp_user_timeout"], parameters["connect_timeout"]) == \
+            ("1", "7000", "5")
     finally:
         database.dispose()
 

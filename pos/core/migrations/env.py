@@ -31,6 +31,10 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # A migration may index a million accounts: no statement time-out for this transaction (the lock
+                # time-out stays, so an upgrade never queues every terminal behind it for long).
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             context.run_migrations()
         connection.commit()
 
