@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pos.core.cards import refuse_card_number  # noqa: F401 - its home is pos.core.cards; imported here too
@@ -19,7 +20,6 @@ TENDER_LABELS = {
 }
 NEEDS_REFERENCE = {"check": "check number", "money_order": "money order number",
                    "cashiers_check": "check number", "card": "authorisation code", "ach": "trace number"}
-_DIGITS = re.compile(r"\d")
 _REFERENCE = re.compile(r"^[A-Z0-9][A-Z0-9/-]*$")
 _REFERENCE_PUNCTUATION = re.compile(r"[-/]")
 REFERENCE_LENGTH = 20
