@@ -65,12 +65,18 @@ async def test_every_screen_has_f1_first_in_its_footer_and_a_panel_of_all_its_ke
 
 async def test_dialogs_have_f1_too(settings):
     from pos.tui.dialogs.approval import ApprovalDialog
+    from pos.tui.dialogs.choose_tender import ChooseTenderDialog
     from pos.tui.dialogs.confirm import ConfirmDialog
+    from pos.tui.dialogs.count_cash import CountCashDialog
+    from pos.tui.dialogs.paid_out import PaidOutDialog
+    from pos.tui.dialogs.text_entry import TextEntryDialog
 
     async with make_app(settings).run_test(size=NARROW) as pilot:
         await signed_in(pilot, "amy")
         for dialog in (ApprovalDialog("A test approval", lambda approval: approval),
-                       ConfirmDialog("Sure?", ["A line"])):
+                       ConfirmDialog("Sure?", ["A line"]), ChooseTenderDialog(["cash", "check"]),
+                       TextEntryDialog(title="A note", field="note"), PaidOutDialog(settings),
+                       CountCashDialog(settings, title="Drop", help_text="Count it")):
             await pilot.app.push_screen(dialog)
             await settle(pilot)
             await assert_f1_leads_and_lists_every_key(pilot)
