@@ -22,17 +22,19 @@ def build_body(session: Session, batch_id: str) -> dict[str, Any]:
         raise LedgerError(f"batch {batch_id} does not exist")
     if batch.status == "open" or not batch.closed_at or not batch.closed_by:
         raise LedgerError(f"batch {batch_id} is still open: only a closed batch goes to the ledger")
-    txns = session.execute(select(PaymentTxn).where(PaymentTxn.batch_id == batch_id)
-                           .order_by(PaymentTxn.posted_at, PaymentTxn.receipt_number)).scalars().all()
-    ids = [t.id for t in txns]
-    lines: dict[str, list[PaymentLine]] = {i: [] for i in ids}
-    tenders: dict[str, list[PaymentTender]] = {i: [] for i in ids}
-    if ids:
-        for line in session.execute(select(PaymentLine).where(PaymentLine.txn_id.in_(ids))
-                                    .order_by(PaymentLine.txn_id, PaymentLine.position)).scalars():
+    # Core rows, not ORM objects: this runs inside the closing transaction, over every row of the batch.
+    txn_table, line_table, tender_table = PaymentTxn.__table__, PaymentLine.__table__, PaymentTender.__table__
+    txns = session.execute(select(txn_table).where(txn_table.c.batch_id == batch_id)
+                           .order_by(txn_table.c.posted_at, txn_table.c.receipt_number)).all()
+    lines: dict[str, list] = {t.id: [] for t in txns}
+    tenders: dict[str, list] = {t.id: [] for t in txns}
+    if txns:
+        in_batch = select(txn_table.c.id).where(txn_table.c.batch_id == batch_id)
+        for line in session.execute(select(line_table).where(line_table.c.txn_id.in_(in_batch))
+                                    .order_by(line_table.c.txn_id, line_table.c.position)):
             lines[line.txn_id].append(line)
-        for tender in session.execute(select(PaymentTender).where(PaymentTender.txn_id.in_(ids))
-                                      .order_by(PaymentTender.txn_id, PaymentTender.position)).scalars():
+        for tender in session.execute(select(tender_table).where(tender_table.c.txn_id.in_(in_batch))
+                                      .order_by(tender_table.c.txn_id, tender_table.c.position)):
             tenders[tender.txn_id].append(tender)
     transactions = [_txn(t, lines[t.id], tenders[t.id]) for t in txns]
     body = {
@@ -46,7 +48,7 @@ def build_body(session: Session, batch_id: str) -> dict[str, Any]:
     return body
 
 
-def _txn(txn: PaymentTxn, lines: list[PaymentLine], tenders: list[PaymentTender]) -> dict[str, Any]:
+def _txn(txn: Any, lines: list[Any], tenders: list[Any]) -> dict[str, Any]:
     kind = TXN_KIND.get(txn.kind)
     if kind is None:
         raise LedgerError(f"receipt {txn.receipt_number}: kind {txn.kind!r} has no ledger kind")

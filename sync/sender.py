@@ -20,7 +20,7 @@ from sqlalchemy import select, text, update
 
 from pos.core import audit
 from pos.core.clock import now, timestamp
-from pos.core.db import Database, UnitOfWork
+from pos.core.db import Database
 from pos.core.models import Batch, LedgerOutbox
 from pos.core.settings import Settings
 from sync import transport as t

@@ -52,6 +52,8 @@ def test_run_status_show_and_retry(cli, counter, settings):
     assert by_id[refused]["status"] == "refused" and by_id[accepted]["ledger_ref"].startswith("L-")
     assert by_id[refused]["refusal_reasons"][0]["reason"] == (
         f"transactions[1].lines[0].account_number: {number} is not in the account master")
+    table = pos("sync", "status")
+    assert table.exit_code == 0 and "Waiting: 0" in table.output and "Last success:" in table.output
     shown = pos("sync", "show", refused)
     assert "is not in the account master" in shown.output and f'"batch_id":"{refused}"' in shown.output
     cli.ledger.db.execute("UPDATE account SET account_number = ? WHERE account_number = 'gone'", (number,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 
@@ -47,6 +48,7 @@ def test_files_are_written_whole_and_settled_from_done_and_rejected(counter, dro
     assert states(counter)[batches[0]].status == "sending"
     for _ in range(20):  # the importer and the sender take turns (bounded)
         ledger.import_folder(folder)
+        time.sleep(0.03)  # the sender looks again after poll_seconds
         send_pending(counter, settings, transport)
         if all(e.status == "accepted" for e in states(counter).values()):
             break
@@ -65,6 +67,7 @@ def test_a_rejected_file_shows_its_reason_file(counter, drop):
     (folder / "rejected").mkdir()
     shutil.move(str(folder / name), folder / "rejected" / name)
     (folder / "rejected" / f"{name}.reason.txt").write_text("D record 2: account 0000000001 unknown\n")
+    time.sleep(0.03)
     send_pending(counter, settings, transport)
     entry = states(counter)[batch_id]
     assert entry.status == "refused"
@@ -81,12 +84,14 @@ def test_a_file_lost_before_import_is_written_again_and_a_duplicate_is_never_pos
     name = next(folder.glob("PAY_*.csv")).name
     data = (folder / name).read_bytes()
     (folder / name).unlink()
+    time.sleep(0.03)
     send_pending(counter, settings, transport)
     assert (folder / name).read_bytes() == data
     ledger.import_folder(folder)
     (folder / name).write_bytes(data)  # someone drops it again
     assert ledger.import_folder(folder) == [(name, "rejected")]
     assert "duplicate" in (folder / "rejected" / f"{name}.reason.txt").read_text()
+    time.sleep(0.03)
     send_pending(counter, settings, transport)
     assert states(counter)[batch_id].status == "accepted" and ledger.accepted_count() == 1
 
