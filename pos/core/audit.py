@@ -339,9 +339,12 @@ def _stream_rows(session: Session, table: Table, batch_size: int) -> Iterator[Ma
 # trail, so a kind added elsewhere is never refused once it was recorded).
 KINDS = frozenset({
     "signin", "signin_failed", "signout", "operator_added", "operator_locked", "operator_unlocked",
-    "operator_disabled", "pin_set", "accounts_imported", "fee_codes_imported", "drawer_opened",
-    "float_difference", "drop", "paid_out", "loan", "no_sale", "drawer_counted", "drawer_force_closed",
-    "drawer_verified", "batch_closed", "deposit_prepared", "payment_posted", "payment_voided", "receipt_reprinted",
+    "operator_disabled", "operator_recovered", "pin_set", "role_changed", "terminal_taken_over",
+    "accounts_imported", "fee_codes_imported", "accounts_pulled", "fee_codes_pulled", "drawer_opened",
+    "float_difference", "drop", "paid_out", "loan", "no_sale", "drawer_kick", "drawer_counted", "drawer_closed",
+    "drawer_force_closed", "drawer_verified", "batch_closed", "batch_queued", "batch_retry", "batch_accepted",
+    "batch_refused", "batch_conflict", "batch_held", "deposit_prepared", "payment_posted", "payment_voided",
+    "receipt_reprinted", "slip_reprinted", "audit_baseline",
 })
 
 

@@ -85,6 +85,16 @@ def refuse_card_number(field: str, text: str | None, *, scan_line: ScanLineSetti
     raise InputError(field, REFUSAL)
 
 
+def mask_card_numbers(text: str, mask: str) -> str:
+    """``text`` with every run of digits that holds a card number (as ``find_card_number`` sees it) replaced
+    by ``mask``: for text that is written whatever it holds, such as a log line."""
+
+    def masked(run: re.Match[str]) -> str:
+        return mask if _has_luhn_window([int(ch) for ch in run.group() if ch.isdigit()]) else run.group()
+
+    return _RUN.sub(masked, text)
+
+
 def is_card_number_refusal(error: BaseException) -> bool:
     """Did this error refuse a card number (so a screen also clears the field that held it)?"""
     return isinstance(error, InputError) and error.reason == REFUSAL

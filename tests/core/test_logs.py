@@ -46,5 +46,5 @@ def test_every_luhn_valid_13_to_19_digit_run_is_masked(body):
 
 
 def test_other_numbers_stay():
-    assert redact(f"{VISA[:-1]}2") == f"{VISA[:-1]}2"  # fails the Luhn check
+    assert redact("4291417776317066") == "4291417776317066"  # no 13-19 digit window of it passes the Luhn check
     assert redact("T01-000001 4111") == "T01-000001 4111"
