@@ -142,7 +142,8 @@ def test_config_check_passes_only_on_a_reachable_migrated_database(config, tmp_p
 def test_config_check_fails_in_words_when_the_database_does_not_answer(server, tmp_path, monkeypatch):
     def check(url: str):
         file = tmp_path / "pos.toml"
-        file.write_text(f'[database]\nurl = "{url}"\nconnect_timeout_seconds = 2\n', encoding="utf-8")
+        file.write_text(f'[database]\nurl = "{url}"\nconnect_timeout_seconds = 2\n'
+                        f'[security]\naudit_key = "cli-strain-key-0001"\n', encoding="utf-8")
         monkeypatch.setenv("POS_CONFIG", str(file))
         common.state.config = None
         common.state.settings = None

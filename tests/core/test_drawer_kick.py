@@ -2,6 +2,7 @@
 
 import uuid
 
+from pos.core.operators import Credentials
 from pos.core.payments import LineEntry, PostPayment, VoidPayment, void_payment
 from pos.core.printing import JobPrinted, open_drawer_for_payment, print_waiting, waiting_jobs
 from pos.core.tenders import TenderEntry
@@ -99,8 +100,8 @@ def test_a_void_of_a_cash_payment_opens_the_drawer_once_and_its_slip_never_does(
     posted = pay(database, settings, number)
     print_waiting(database, settings)
     with database.unit_of_work() as uow:
-        voided = void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account"),
-                              settings)
+        voided = void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account",
+                                               Credentials("lena", "345678")), settings)
     kick = open_drawer_for_payment(settings, voided.receipt_number, voided.has_cash)
     assert kick.opened
     assert [outcome.printed for outcome in print_waiting(database, settings)] == [True]
@@ -137,10 +138,10 @@ def test_a_job_that_cannot_be_laid_out_does_not_hold_back_the_jobs_behind_it(cou
 
     real = printing.receipt_for
 
-    def broken_for_the_first(uow, txn_id, settings, *, reprint=False):
+    def broken_for_the_first(uow, txn_id, settings, **options):
         if txn_id == first.txn_id:
             raise ValueError("a line the layout cannot hold")
-        return real(uow, txn_id, settings, reprint=reprint)
+        return real(uow, txn_id, settings, **options)
 
     monkeypatch.setattr(printing, "receipt_for", broken_for_the_first)
     outcomes = print_waiting(database, settings)

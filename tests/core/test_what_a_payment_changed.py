@@ -149,7 +149,8 @@ def test_a_void_restores_the_past_due_amount_the_payment_lowered(counter, settin
         paid = get_account(uow, account.account_number)
     assert paid.past_due_cents == 0
     with counter.unit_of_work() as uow:
-        void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account"), settings)
+        void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account",
+                                      Credentials("lena", "345678")), settings)
     with counter.reader() as uow:
         back = get_account(uow, account.account_number)
     assert (back.balance_cents, back.past_due_cents) == (account.balance_cents, account.past_due_cents)
@@ -165,8 +166,8 @@ def test_a_cash_void_that_would_take_the_drawer_below_zero_is_refused_with_what_
         make_drop(uow, MakeDrop("amy", {"bill:10000": 1}), settings)  # the customer's $100: nothing left
     with pytest.raises(DrawerError, match="loan first"):
         with counter.unit_of_work() as uow:
-            void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account"),
-                         settings)
+            void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong account",
+                                          Credentials("lena", "345678")), settings)
     with counter.reader() as uow:
         session = uow.execute(text("SELECT id FROM drawer_session")).scalar_one()
         assert cash_in_drawer_cents(uow, session) == 0

@@ -50,7 +50,7 @@ def close_and_deposit(database, settings, *, cash_counted, items, note="counted"
     session = session_now(database)
     counted = sum(int(key.split(":")[1]) * n for key, n in cash_counted.items())
     retained = min(20000, counted // 10000 * 10000)
-    run(database, close_drawer, CloseDrawer("amy", retained, LENA, note), settings)
+    run(database, close_drawer, CloseDrawer("amy", retained, SAM, note), settings)  # a lost check is beyond a lead
     run(database, verify_drawer, VerifyDrawer(SAM, session), settings)
     bag = f"BAG-{next(BAGS)}-{uuid.uuid4().hex[:6]}"
     made = run(database, prepare_deposit, PrepareDeposit(SAM, (session,), bag), settings)
@@ -99,7 +99,8 @@ def test_any_drawer_days_deposit_reconciles_with_its_collections(sqlite_day, pay
         handed = TenderEntry("cash", amount + extra) if tender == "cash" else TenderEntry("check", amount, reference)
         posted = pay(database, settings, amount, handed)
         if voided:
-            run(database, void_payment, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong"), settings)
+            run(database, void_payment, VoidPayment(str(uuid.uuid4()), "amy", posted.receipt_number, "wrong", LENA),
+                settings)
         elif tender == "check":
             checks.append(CountItem("check", reference, amount))
     for tens in drops:
