@@ -28,4 +28,4 @@ def test_downgrade_to_nothing_and_upgrade_again(database):
     command.downgrade(alembic_config(database.engine), "base")
     assert current_revision(database.engine) is None
     database.upgrade()
-    assert current_revision(database.engine) == "0004"
+    assert current_revision(database.engine) == "0008"

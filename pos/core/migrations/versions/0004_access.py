@@ -1,6 +1,6 @@
 """access: roles in the database, the sign-in delay, the terminal lease
 
-Revision ID: 0005
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-29
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0005'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """audit binds
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29
 
 The audit chain covers the money: every entry may carry the digests of the money rows its act wrote
@@ -9,14 +9,17 @@ The audit chain covers the money: every entry may carry the digests of the money
 (``audit_head.key_fingerprint``, never the key). On SQLite, triggers refuse UPDATE and DELETE on the
 journal and on the money tables that are never updated; on PostgreSQL the terminal's role is given no
 such right (see the README's security section).
+
+It runs last on purpose: SQLite rebuilds a table for most ALTERs (batch mode), and a rebuilt table loses
+its triggers. A later migration that rebuilds one of the append-only tables must create its triggers again.
 """
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0004'
-down_revision = '0008'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
