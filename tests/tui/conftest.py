@@ -74,9 +74,15 @@ def settings(demo_settings_for) -> Settings:  # noqa: ANN001
     return demo_settings_for()
 
 
+def _messages_waiting(pilot: Pilot) -> bool:
+    """Keys or messages not handled yet: on a loaded machine ``pause`` may take a starved process for an idle one."""
+    app = pilot.app
+    return any(node.message_queue_size for node in (app, *app.screen.walk_children(with_self=True)))
+
+
 async def settle(pilot: Pilot) -> None:
     """Let every worker finish and every message it posted be handled."""
-    for _ in range(5):  # a message handled after one round may start another worker (void → list → receipt)
+    for _ in range(10):  # a message handled after one round may start another worker (void → list → receipt)
         for worker in list(pilot.app.workers):
             try:
                 await worker.wait()
@@ -85,7 +91,8 @@ async def settle(pilot: Pilot) -> None:
             except WorkerFailed:  # a refusal that ended while awaited here: the app shows it, tests read that
                 pass
         await pilot.pause()
-        if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in pilot.app.workers):
+        if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in pilot.app.workers) \
+                and not _messages_waiting(pilot):
             return
 
 

@@ -3,6 +3,7 @@ every terminal's receipts with a reprint."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pos.tui.app import make_app
@@ -10,7 +11,7 @@ from pos.tui.screens.home import HomeScreen
 from pos.tui.screens.payments import PaymentsScreen
 from pos.tui.widgets.payments_table import PaymentsTable
 from tests.tui.conftest import (ORDINARY, SIZE, accounts_where, audit_entries, burst, open_drawer_for,
-                                post_cash_payment, query_database, screen_words, settle, signed_in)
+                                post_cash_payment, screen_words, settle, signed_in)
 from tests.tui.test_payments_list import listed
 
 
@@ -79,14 +80,18 @@ async def test_f5_forgets_the_last_search_and_one_esc_leaves(settings):
         assert isinstance(pilot.app.screen, HomeScreen)
 
 
-async def test_a_supervisor_finds_another_terminals_receipt_of_another_day_and_reprints_it(demo_settings_for):
+async def test_a_supervisor_finds_another_terminals_receipt_of_another_day_and_reprints_it(demo_settings_for,
+                                                                                               monkeypatch):
+    from pos.core import clock
+
     settings = demo_settings_for()
     t02 = demo_settings_for(terminal={"id": "T02"})
-    open_drawer_for(t02, "amy")
     [(number, _, _)] = accounts_where(settings, ORDINARY)
+    today = clock.now
+    monkeypatch.setattr(clock, "now", lambda: today() - timedelta(days=1))  # taken at T02 yesterday
+    open_drawer_for(t02, "amy")
     receipt = post_cash_payment(t02, number, 4321)
-    query_database(settings, "SELECT 1")
-    _move_to_yesterday(settings, receipt)
+    monkeypatch.setattr(clock, "now", today)
     async with make_app(settings).run_test(size=(80, 24)) as pilot:
         await signed_in(pilot, "sam")  # a supervisor, with no drawer open anywhere
         await pilot.press("f5")
@@ -110,24 +115,3 @@ async def test_a_supervisor_finds_another_terminals_receipt_of_another_day_and_r
     printed = [path.read_text() for path in Path(settings.printer.directory).glob("*")]
     assert any("REPRINT" in text and receipt in text for text in printed)
 
-
-def _move_to_yesterday(settings, receipt: str) -> None:
-    from datetime import timedelta
-
-    from sqlalchemy import text
-
-    from pos.core.db import open_database
-
-    database = open_database(settings.database_url(), migrate=False)
-    try:
-        with database.unit_of_work() as uow:
-            [day] = uow.execute(text("SELECT business_date FROM payment_txn WHERE receipt_number = :r"),
-                                {"r": receipt}).scalars()
-            from datetime import date
-
-            day = day if isinstance(day, date) else date.fromisoformat(str(day))
-            uow.execute(text("UPDATE payment_txn SET business_date = :d WHERE receipt_number = :r"),
-                        {"d": day - timedelta(days=1), "r": receipt})
-            uow.commit()
-    finally:
-        database.dispose()

@@ -6,8 +6,8 @@ from pos.tui.app import make_app
 from pos.tui.dialogs.text_entry import TextEntryDialog
 from pos.tui.screens.home import HomeScreen
 from pos.tui.screens.payments import PaymentsScreen
-from tests.tui.conftest import (ORDINARY, SIZE, accounts_where, burst, open_drawer_for, post_cash_payment,
-                                query_database, settle, signed_in)
+from tests.tui.conftest import (ORDINARY, SIZE, accounts_where, burst, let_cashiers_void_alone, open_drawer_for,
+                                post_cash_payment, query_database, settle, signed_in)
 
 
 def voids(settings) -> int:
@@ -48,6 +48,7 @@ async def test_f8_typed_right_after_esc_leaves_the_list_acts_on_home_or_nothing(
 
 
 async def test_a_function_key_typed_as_a_dialog_closes_does_not_act_on_the_screen_under_it(settings):
+    let_cashiers_void_alone(settings, 50_000)  # the void is done as the reason's dialog closes, no approval between
     open_drawer_for(settings)
     accounts = accounts_where(settings, ORDINARY, 2)
     for number, _, _ in accounts:
