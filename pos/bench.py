@@ -250,7 +250,8 @@ def run_benchmarks(*, accounts: int = 1_000_000, samples: int = 2000, console=No
         done("lookups")
 
         config = folder / "pos.toml"
-        config.write_text(f'[database]\nurl = "sqlite:///{db_path}"\n', encoding="utf-8")
+        config.write_text(f'[database]\nurl = "sqlite:///{db_path}"\n'
+                          f'[security]\naudit_key = "{BENCH_SECURITY["audit_key"]}"\n', encoding="utf-8")
         # An installed terminal starts from compiled bytecode (pip compiles it; Python caches it on the first
         # run). Where the environment forbids writing it (PYTHONDONTWRITEBYTECODE), every start would compile
         # Textual, pydantic and SQLAlchemy from source: so both programs get a bytecode cache of their own,
