@@ -93,10 +93,9 @@ class PaymentsScreen(CounterScreen):
         self._search = ""
         self._void_keys: dict[str, str] = {}  # receipt → the key of the void being tried, until it is voided
         self._done = ""  # what was just done, said again with the print report that follows it
-        from pos.core.operators import may  # loaded by the sign-in already
-
-        # A lead or supervisor finds any terminal's receipt of any day, to read or reprint it.
-        self.every_terminal = may(settings, operator.role, "read_reports")
+        # A lead or supervisor finds any terminal's receipt of any day, to read or reprint it
+        # (the stored rights read at sign-in; the services check again).
+        self.every_terminal = "read_reports" in operator.may
 
     def compose(self) -> ComposeResult:
         terminal = self.settings.terminal
