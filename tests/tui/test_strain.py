@@ -51,7 +51,7 @@ QUIT_SCRIPT = textwrap.dedent("""
 
     from pos.core.logs import configure_logging
 
-    configure_logging()
+    print(configure_logging(), flush=True)  # where this run logs: the test reads it there
     with silent_server() as url:
         settings = make_settings(__import__("pathlib").Path(sys.argv[1]), url,
                                  database={"connect_timeout_seconds": 120})
@@ -61,13 +61,17 @@ QUIT_SCRIPT = textwrap.dedent("""
 
 def test_ctrl_q_quits_while_a_worker_waits_on_the_database(tmp_path):
     started = time.monotonic()
-    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    # The script imports the suite's conftest, which points HOME and XDG at POS_TEST_ROOT: a root of its own
+    # keeps its log apart from every other test's.
+    environment = {**os.environ, "POS_TEST_ROOT": str(tmp_path / "suite")}
     finished = subprocess.run([sys.executable, "-c", QUIT_SCRIPT, str(tmp_path)], cwd=ROOT, capture_output=True,
                               text=True, timeout=60, env=environment)
     elapsed = time.monotonic() - started
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert elapsed < 30, f"ctrl+q took {elapsed:.1f} s to leave"
-    logged = (tmp_path / "state" / "pos" / "log" / "pos.log").read_text()
+    log = Path(finished.stdout.splitlines()[0])
+    assert log.is_relative_to(tmp_path), log
+    logged = log.read_text()
     assert "quit while threads still waited" in logged  # it did leave a worker behind in the database
 
 
