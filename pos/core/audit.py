@@ -151,10 +151,12 @@ def record(session: Session, *, key: str, terminal_id: str, kind: str, operator_
     refuse_default_key(key)
     # Prebuilt Core statements, not ORM objects: this runs inside every posting, on its hot path.
     connection = session.connection()
+    # The rows are this transaction's own (written or locked by it): read them before taking the head, which
+    # every terminal's every act waits for, so the head is held for as few statements as possible.
+    bound = _bound_rows(session, binds) if binds else None
     last_seq, last_hash, fingerprint = connection.execute(_LOCK_HEAD).one()
     if fingerprint != key_fingerprint(key):
         last_seq, last_hash = _adopt_key(session, key, terminal_id, fingerprint, last_seq, last_hash)
-    bound = _bound_rows(session, binds) if binds else None
     seq = last_seq + 1
     at = timestamp()
     encoded = canonical_details(details or {})
