@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from pos.core.cards import find_card_number
+
 BATCH_KEYS = ("batch_id", "batch_kind", "terminal_id", "business_date", "opened_at", "closed_at", "closed_by",
               "control", "transactions")
 CONTROL_KEYS = ("count", "total_cents")
@@ -29,7 +31,6 @@ REVERSING_KINDS = ("void", "reversal", "nsf_return")
 _FREE_TEXT = frozenset({"receipt_number", "operator", "approved_by", "reference", "card_last4", "fee_code",
                         "gl_account", "closed_by", "terminal_id"})
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_DIGIT_RUN = re.compile(r"\d[\d \-]{11,}\d")
 
 
 @dataclass(frozen=True)
@@ -49,24 +50,8 @@ def is_money(value: Any) -> bool:
 
 
 def looks_like_card_number(value: Any) -> bool:
-    """13 to 19 digits (spaces or dashes between) passing the Luhn check."""
-    if not isinstance(value, str):
-        return False
-    for run in _DIGIT_RUN.findall(value):
-        digits = re.sub(r"\D", "", run)
-        if 13 <= len(digits) <= 19 and _luhn(digits):
-            return True
-    return False
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+    """Rule 6 as the counter applies it (pos.core.cards): a 13-19 digit Luhn-valid number anywhere in the text."""
+    return isinstance(value, str) and find_card_number(value)
 
 
 def check_batch(body: Any) -> list[Problem]:

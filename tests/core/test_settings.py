@@ -100,6 +100,12 @@ def test_scan_line_layout_must_fit(tmp_path):
 _STRING_CANDIDATES = ("Changed 9", "T99", "22:30", "1B70", "05", "changed-audit-key-9")
 
 
+class _PrivateFile(str):
+    """A setting that names a file read at load (the audit key file): the test writes it, mode 600, first."""
+
+    content = "changed-audit-key-9"
+
+
 def _valid(model: type, field_name: str, value: object) -> bool:
     """Whether ``value`` is a valid value of the field (checked on the section itself, not through the environment)."""
     from pydantic import ValidationError
@@ -116,6 +122,8 @@ def _non_default(model: type, field_name: str, default: object) -> object:
     """A valid value of the field that differs from its default, as Python data."""
     import typing
 
+    from pydantic import SecretStr
+
     annotation = model.model_fields[field_name].annotation
     if typing.get_origin(annotation) is typing.Literal:
         candidates = [choice for choice in typing.get_args(annotation) if choice != default]
@@ -127,8 +135,10 @@ def _non_default(model: type, field_name: str, default: object) -> object:
         candidates = [default + 0.5, default / 2]
     elif isinstance(default, str):
         candidates = list(_STRING_CANDIDATES)
+    elif isinstance(default, SecretStr):
+        candidates = [SecretStr(text) for text in _STRING_CANDIDATES]
     elif isinstance(default, list):
-        candidates = [default[:-1], default[::-1]]
+        candidates = [default[:-1], default[::-1], [*default, _STRING_CANDIDATES[0]]]
     elif isinstance(default, dict):
         candidates = [dict(list(default.items())[:1])]
     else:
@@ -150,6 +160,8 @@ def _every_setting():
             default = getattr(instance, name)
             if isinstance(default, BaseModel):
                 yield from leaves(type(default), default, (*path, name))
+            elif model.__name__ == "SecuritySettings" and name == "audit_key_file":
+                yield path + (name,), _PrivateFile("audit.key")
             elif model is Settings and name == "authority":
                 for role, authority in default.items():
                     yield from leaves(RoleAuthority, authority, (*path, name, role))
@@ -162,6 +174,10 @@ def _every_setting():
 def _env_text(value: object) -> str:
     import json
 
+    from pydantic import SecretStr
+
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
     if isinstance(value, (list, dict)):
         return json.dumps(value)
     if isinstance(value, bool):
@@ -184,12 +200,19 @@ def test_every_setting_is_listed_for_the_environment_test():
 def test_every_setting_can_be_set_from_the_environment(variable, path, value, tmp_path, monkeypatch):
     empty = tmp_path / "pos.toml"
     empty.write_text("")
+    if isinstance(value, _PrivateFile):
+        key_file = tmp_path / value
+        key_file.write_text(value.content + "\n")
+        key_file.chmod(0o600)
+        value = str(key_file)
     monkeypatch.setenv(variable, _env_text(value))
     loaded = load_settings(empty)
     found = loaded
     for part in path:
         found = found[part] if isinstance(found, dict) else getattr(found, part)
     assert found == value
+    if path == ("security", "audit_key_file"):
+        assert loaded.security.audit_key == _PrivateFile.content
 
 
 def test_documented_examples_from_the_environment(tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from drawer.sessions import OpenDrawer, open_drawer
+from pos.core.operators import Credentials
 from pos.core.payments import LineEntry, PostPayment, VoidPayment, post_payment, void_payment
 from pos.core.tenders import TenderEntry
 from pos.demo import build_demo
@@ -19,6 +20,7 @@ FLOAT = {"bill:2000": 5, "bill:1000": 5, "bill:500": 4, "bill:100": 17, "coin:25
          "coin:1": 100}
 ACK = frozenset({"overpayment", "below_installment", "inactive_account"})
 TOKEN = "good-token"
+LENA = Credentials("lena", "345678")  # the demo's lead: a cashier's void needs her approval
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ def close_batch(database, settings, payments=1, *, void_one=False, card=False, o
         receipts.append(posted.receipt_number)
     if void_one and receipts:
         with database.unit_of_work() as uow:
-            void_payment(uow, VoidPayment(str(uuid.uuid4()), operator, receipts[0], "keyed twice"), settings)
+            void_payment(uow, VoidPayment(str(uuid.uuid4()), operator, receipts[0], "keyed twice", LENA), settings)
     batch_id = opened.drawer.batch_id
     with database.unit_of_work() as uow:
         at = datetime.now(timezone.utc).isoformat()

@@ -15,7 +15,8 @@ from drawer.sessions import OpenDrawer, open_drawer
 from pos.core.payments import LineEntry, PostPayment, post_payment
 from pos.core.tenders import TenderEntry
 from sync import filedrop
-from sync.contract import check_batch
+from pos.core.cards import find_card_number
+from sync.contract import check_batch, looks_like_card_number
 from sync.outbox import get_entry, payload_of
 from tests.sync.conftest import ACK, FLOAT, active_accounts, close_batch
 
@@ -148,3 +149,23 @@ def test_ids_whose_digits_pass_luhn_are_not_taken_for_card_numbers(counter, sett
     assert check_batch(body) == [], old
     body["transactions"][0]["operator"] = "4111-1111-1111-1111"
     assert [p.reason for p in check_batch(body)] == ["transactions[0].operator: looks like a full card number"]
+
+
+# The counter's guard (rule 6) and the contract's checker take the same texts for card numbers: a batch is never
+# refused before sending for a text the counter let through, and nothing the guard calls a card number passes.
+_TEXTS = ("4111111111111111-1", "ref 4111\u20101111\u20101111\u20101111", "AUTH 4111 1111 1111 1111 ok",
+          "12345678-000123", "T01-000123", "CHK 1001", "4111111111111112")
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(_TEXTS),
+                 st.text(alphabet="0123456789 -\u2010\u00a0x", min_size=12, max_size=24)))
+def test_the_checker_takes_a_text_for_a_card_number_exactly_when_the_counters_guard_does(text_):
+    assert looks_like_card_number(text_) == find_card_number(text_)
+
+
+def test_a_card_number_inside_a_longer_reference_is_refused_by_the_checker(counter, settings):
+    body = _valid(counter, settings)
+    body["transactions"][0]["tenders"][0]["reference"] = "4111111111111111-1"  # a card number, then "-1"
+    assert [p.reason for p in check_batch(body)] == [
+        "transactions[0].tenders[0].reference: looks like a full card number"]

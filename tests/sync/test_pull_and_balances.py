@@ -19,7 +19,7 @@ from sync.pull import pull_accounts, pull_fee_codes
 from sync.sender import SendReport, _settle
 from sync.transport import HttpTransport
 from tests.conftest import make_settings
-from tests.sync.conftest import ACK, FLOAT, TOKEN, active_accounts
+from tests.sync.conftest import ACK, FLOAT, LENA, TOKEN, active_accounts
 
 
 def http_settings(tmp_path, engine_url, server, **ledger):
@@ -125,7 +125,7 @@ class Counter:
         if self.batch is None or not self.paid:
             return
         with self.database.unit_of_work() as uow:
-            void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", self.paid.pop(), "wrong account"), self.settings)
+            void_payment(uow, VoidPayment(str(uuid.uuid4()), "amy", self.paid.pop(), "wrong account", LENA), self.settings)
 
     def close(self):
         if self.batch is None:
