@@ -57,18 +57,11 @@ def count(text: str, field: str, denomination_cents: int, settings: Settings) ->
 
 
 def number(text: str, field: str, *, required: bool = True) -> str | None:
-    """A check, money order or trace number: digits only (what is printed on the item)."""
-    refuse_card_number(field, text)
-    value = text.strip()
-    if not value:
-        if required:
-            raise InputError(field, "is required")
-        return None
-    if not _DIGITS.match(value):
-        raise InputError(field, f"'{value}' must be digits only")
-    if len(value) > REFERENCE_LENGTH:
-        raise InputError(field, f"is longer than {REFERENCE_LENGTH} digits")
-    return value
+    """A check, money order or trace number as printed on the item: the domain's one rule for references
+    (letters, digits, dash and slash, so "MO-5005" is taken here as the payment service and the close take it)."""
+    from pos.core.tenders import check_reference
+
+    return check_reference(field, text, required=required)
 
 
 def authorisation_code(text: str, field: str = "authorisation code") -> str:
