@@ -483,8 +483,10 @@ def drawer_state(settings: Settings, status: PrinterStatus | None) -> str:
 
 
 def width_ruler(columns: int) -> str:
-    """One full line of digits, 1234567890 repeated: every column of the paper, the last one included."""
-    return ("1234567890" * (columns // 10 + 1))[:columns]
+    """One full line, every column of the paper marked, the last one included: ``....:....1....:....2…``
+    (a dot per column, a colon every fifth, the tens digit every tenth). Not a run of digits: a long run
+    could hold a Luhn-valid window, which nothing the terminal prints may."""
+    return "".join(str(n // 10 % 10) if n % 10 == 0 else ":" if n % 5 == 0 else "." for n in range(1, columns + 1))
 
 
 def print_test_page(settings: Settings, printer: ReceiptPrinter | None = None) -> PrinterStatus | None:
