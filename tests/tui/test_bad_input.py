@@ -45,8 +45,9 @@ def tries(field_name: str) -> dict[str, str]:
     values = dict(BAD)
     if field_name in ("check number", "money order number", "last four digits", "authorisation code"):
         values["huge"] = HUGE_REFERENCE
-    if field_name == "authorisation code":
-        del values["letters"]  # "abc" is an authorisation code
+    if field_name in ("check number", "money order number", "authorisation code"):
+        del values["letters"]  # "abc" is a reference: letters, digits, dash and slash (MO-5005)
+        values["punctuation"] = "12#34"
     return values
 
 
