@@ -8,42 +8,24 @@ from sqlalchemy import text
 
 from drawer.day import MakeDrop, make_drop
 from drawer.journal import cash_in_drawer_cents
-from drawer.sessions import DrawerError, OpenDrawer, open_drawer
+from drawer.sessions import DrawerError
 from pos.core.accounts import get_account
 from pos.core.money import format_cents
 from pos.core.operators import Credentials
 from pos.core.clock import business_date
-from pos.core.payments import (LineEntry, PostPayment, Reprint, VoidPayment, post_payment, reprint,
-                               turnoff_orders_pulled, void_payment)
+from pos.core.payments import LineEntry, Reprint, VoidPayment, reprint, turnoff_orders_pulled, void_payment
 from pos.core.printing import receipt_for, receipt_text
 from pos.core.tenders import TenderEntry
-from pos.demo import build_demo
 from receipts.layout import render_text
 from tests.conftest import make_settings
+from tests.core.test_payments import account_where, counter  # noqa: F401 - a fixture
+from tests.core.test_payments import post as post_in
 
-FLOAT = {"bill:10000": 1, "bill:2000": 3, "bill:1000": 2, "bill:500": 2, "bill:100": 5, "coin:25": 20}  # $200.00
 ALL = frozenset({"overpayment", "below_installment", "inactive_account"})
 
 
-@pytest.fixture
-def counter(database, settings):
-    build_demo(settings, accounts=120)
-    with database.unit_of_work() as uow:
-        open_drawer(uow, OpenDrawer("amy", FLOAT), settings)
-    return database
-
-
-def account_where(database, condition):
-    with database.reader() as uow:
-        number = uow.execute(text(f"SELECT account_number FROM account WHERE {condition} "
-                                  "ORDER BY account_number LIMIT 1")).scalar_one()
-        return get_account(uow, number)
-
-
 def post(database, settings, lines, tenders, *, key=None):
-    command = PostPayment(key or str(uuid.uuid4()), "amy", tuple(lines), tuple(tenders), None, ALL)
-    with database.unit_of_work() as uow:
-        return post_payment(uow, command, settings)
+    return post_in(database, settings, lines, tenders, key=key, acknowledged=ALL)
 
 
 def receipt_of(database, settings, posted):
