@@ -469,9 +469,6 @@ class Settings(BaseSettings):
             return self.database.url
         return f"sqlite:///{user_data_dir() / 'pos.db'}"
 
-    def role(self, role: str) -> RoleAuthority:
-        return self.authority[role]
-
 
 class _FileSettings(Settings):
     """Settings built from the file's values with the ``POS_`` variables already laid over them (``load_settings``)."""

@@ -138,7 +138,7 @@ def test_the_environment_cannot_widen_a_cashiers_rights(staffed, settings, monke
     documented = Path(__file__).resolve().parents[2] / "config" / "pos.toml"
     widened = load_settings(documented, overrides={"database": {"url": settings.database_url()},
                                        "security": {"audit_key": settings.security.audit_key}})
-    assert widened.role("cashier").may == ["manage_operators"]  # the configuration says so ...
+    assert widened.authority["cashier"].may == ["manage_operators"]  # the configuration says so ...
     with staffed.unit_of_work() as uow, pytest.raises(PermissionDenied, match="amy \\(cashier\\) may not"):
         operators.add_operator(uow, AddOperator("eve", "Eve", "admin", "111222", by=Credentials("amy", "1357")),
                                widened)  # ... the database does not
