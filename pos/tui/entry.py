@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 from pos.core.errors import InputError
 from pos.core.money import format_cents, parse_cents
 from pos.core.scanline import looks_like_scan_line, normalise
-from pos.core.tenders import refuse_card_number
+from pos.core.tenders import REFERENCE_LENGTH, check_reference, refuse_card_number
 
 if TYPE_CHECKING:
     from pos.core.settings import Settings
 
-REFERENCE_LENGTH = 20
 _DIGITS = re.compile(r"^\d+$")
 _LETTERS_AND_DIGITS = re.compile(r"^[A-Za-z0-9]+$")
 
@@ -59,8 +58,6 @@ def count(text: str, field: str, denomination_cents: int, settings: Settings) ->
 def number(text: str, field: str, *, required: bool = True) -> str | None:
     """A check, money order or trace number as printed on the item: the domain's one rule for references
     (letters, digits, dash and slash, so "MO-5005" is taken here as the payment service and the close take it)."""
-    from pos.core.tenders import check_reference
-
     return check_reference(field, text, required=required)
 
 
